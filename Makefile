@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KHO for Linux 6.12: prepare, build, boot and test.  See README.md.
+#
+#   make deps     install what is missing (apt-get)
+#   make tree     out/linux: pinned base + project files + patches/
+#   make kernel   out/build/arch/x86/boot/bzImage
+#   make check    every test, in QEMU; ends with "N passed, N failed"
+#   make demo     a kexec from kernel A to kernel B, explained
+#   make clean    remove out/
+
+OUT      := $(CURDIR)/out
+BUILD    := $(OUT)/build
+TREE     := $(OUT)/linux
+JOBS     ?= 3
+KMAKE    := $(MAKE) -C $(TREE) O=$(BUILD) CC="ccache gcc" -j$(JOBS)
+FRAGMENT := harness/kho-test.config
+TESTS    ?=
+
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+.PHONY: all deps tree config kernel check demo clean
+
+all: kernel
+
+deps:
+	@bash harness/deps.sh
+
+tree: deps
+	@bash harness/tree.sh
+
+# tinyconfig plus the fragment; regenerated only when the fragment or the
+# base changes, so an unchanged tree rebuilds nothing.
+$(BUILD)/.config: $(FRAGMENT) BASE_VERSION $(OUT)/base/.version
+	@echo "config: tinyconfig + $(FRAGMENT)"
+	@mkdir -p $(BUILD)
+	@$(MAKE) -s -C $(TREE) O=$(BUILD) tinyconfig >/dev/null
+	@cd $(TREE) && scripts/kconfig/merge_config.sh -m -O $(BUILD) \
+		$(BUILD)/.config $(CURDIR)/$(FRAGMENT) >/dev/null
+	@$(MAKE) -s -C $(TREE) O=$(BUILD) olddefconfig
+	@for o in $$(grep -o '^CONFIG_[A-Z0-9_]*=[ym]' $(FRAGMENT)); do \
+		grep -qx "$$o" $@ || { echo "config: $$o did not stick"; \
+		rm -f $@; exit 1; }; done
+
+config: tree
+	@$(MAKE) --no-print-directory $(BUILD)/.config
+
+kernel: config
+	@echo "kernel: building bzImage (cold ~7 min on 2 cores, warm seconds)"
+	@$(KMAKE) -s bzImage
+	@echo "kernel: $$(cat $(BUILD)/include/config/kernel.release)" \
+		"$(BUILD)/arch/x86/boot/bzImage"
+
+check: kernel
+	@python3 harness/khotest.py check $(TESTS)
+
+demo: kernel
+	@python3 harness/khotest.py demo
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Build the test initramfs, boot the test kernel in QEMU and judge the runs.
+
+    khotest.py check [NAME ...]   run the tests (all by default), print one
+                                  line per test and "N passed, N failed"
+    khotest.py demo               a kexec from kernel A to kernel B, explained
+    khotest.py list               the test names
+
+Every guest runs under QEMU's TCG with a timeout; the serial console goes to
+out/logs/<test>.log.  The guest's /init (tools/testing/selftests/kho/init.c)
+prints lines starting with "KHOTEST: "; the last one is the RESULT line.
+Set KHOTEST_KVM=1 to use KVM instead of TCG (it hangs on some machines).
+"""
+
+import os
+import re
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.environ.get("OUT", os.path.join(TOP, "out"))
+TREE = os.path.join(OUT, "linux")
+BUILD = os.path.join(OUT, "build")
+BZIMAGE = os.path.join(BUILD, "arch/x86/boot/bzImage")
+INITRD_DIR = os.path.join(OUT, "initramfs")
+INITRD = os.path.join(INITRD_DIR, "initrd.cpio")
+LOGS = os.path.join(OUT, "logs")
+INIT_SRC = os.path.join(TOP, "tools/testing/selftests/kho/init.c")
+KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
+
+BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"
+
+
+def log_path(name):
+    """Where a run's console goes, relative to the current directory."""
+    return os.path.relpath(os.path.join(LOGS, name + ".log"))
+
+
+# --------------------------------------------------------------------------
+# initramfs
+
+def _shared_libs(binary):
+    """The dynamic loader and every library @binary needs, by ldd."""
+    out = subprocess.run(["ldd", binary], check=True, capture_output=True,
+                         text=True).stdout
+    return sorted(set(re.findall(r"(/\S+)\s+\(0x", out)))
+
+
+def _newer(target, sources):
+    if not os.path.exists(target):
+        return True
+    t = os.path.getmtime(target)
+    return any(os.path.getmtime(s) > t for s in sources)
+
+
+def build_initramfs():
+    """out/initramfs/initrd.cpio: /init, the kernel, kexec-tools, itself.
+
+    The archive holds /initrd.img, a copy of itself without that member, so
+    the guest can hand the same files to the next kernel (see init.c).
+    Rebuilt only when one of its inputs is newer.
+    """
+    os.makedirs(INITRD_DIR, exist_ok=True)
+    init = os.path.join(INITRD_DIR, "init")
+    gen = os.path.join(INITRD_DIR, "gen_init_cpio")
+    kexec = shutil.which("kexec") or "/usr/sbin/kexec"
+    libs = _shared_libs(kexec)
+    inputs = [INIT_SRC, BZIMAGE, kexec, __file__] + libs
+
+    if _newer(gen, [os.path.join(TREE, "usr/gen_init_cpio.c")]):
+        subprocess.run(["gcc", "-O2", "-o", gen,
+                        os.path.join(TREE, "usr/gen_init_cpio.c")],
+                       check=True)
+    if not _newer(INITRD, inputs + [gen]):
+        return
+    print("initramfs: building %s" % os.path.relpath(INITRD), flush=True)
+    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                    "-o", init, INIT_SRC], check=True)
+
+    dirs = ["/dev", "/proc", "/sys", "/tmp", "/boot", "/sbin"]
+    spec = ["dir %s 0755 0 0" % d for d in dirs]
+    spec.append("nod /dev/console 0600 0 0 c 5 1")
+    spec.append("file /init %s 0755 0 0" % init)
+    spec.append("file /boot/bzImage %s 0644 0 0" % BZIMAGE)
+    spec.append("file /sbin/kexec %s 0755 0 0" % kexec)
+    made = set(dirs)
+    for lib in libs:
+        parts = lib.split("/")[1:-1]
+        for i in range(1, len(parts) + 1):
+            d = "/" + "/".join(parts[:i])
+            if d not in made:
+                spec.append("dir %s 0755 0 0" % d)
+                made.add(d)
+        spec.append("file %s %s 0755 0 0" % (lib, lib))
+
+    core = os.path.join(INITRD_DIR, "core.cpio")
+    for target, lines in ((core, spec),
+                          (INITRD, spec + ["file /initrd.img %s 0644 0 0"
+                                           % core])):
+        spec_file = target + ".spec"
+        with open(spec_file, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        with open(target + ".tmp", "wb") as f:
+            subprocess.run([gen, spec_file], check=True, stdout=f)
+        os.rename(target + ".tmp", target)
+
+
+# --------------------------------------------------------------------------
+# QEMU
+
+class Run:
+    """One guest boot: its verdict, its console lines with host times."""
+
+    def __init__(self, name, verdict, lines, seconds):
+        self.name = name
+        self.verdict = verdict      # "exited", "panic", "timeout"
+        self.lines = lines          # [(seconds since start, text), ...]
+        self.seconds = seconds
+        self.log = log_path(name)
+
+    def khotest(self):
+        """The guest's own lines, "KHOTEST: " stripped, with their times."""
+        found = []
+        for t, text in self.lines:
+            i = text.find("KHOTEST: ")
+            if i >= 0:
+                found.append((t, text[i + 9:].strip()))
+        return found
+
+    def results(self):
+        """Every RESULT line as a dict of its key=value words."""
+        res = []
+        for _, text in self.khotest():
+            if text.startswith("RESULT "):
+                words = dict(w.split("=", 1) for w in text.split()[1:]
+                             if "=" in w)
+                words["line"] = text
+                res.append(words)
+        return res
+
+
+def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
+    """Boot the test kernel with @append and judge the run."""
+    os.makedirs(LOGS, exist_ok=True)
+    cmd = ["qemu-system-x86_64", "-m", mem, "-smp", str(smp),
+           "-kernel", BZIMAGE, "-initrd", INITRD,
+           "-append", BASE_CMDLINE + " " + append,
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-no-reboot"]
+    if os.environ.get("KHOTEST_KVM") == "1":
+        cmd += ["-accel", "kvm", "-cpu", "host"]
+    else:
+        cmd += ["-accel", "tcg", "-cpu", "max"]
+    if numa:
+        size = int(mem.rstrip("G")) * 1024 // smp
+        for n in range(smp):
+            cmd += ["-object", "memory-backend-ram,id=m%d,size=%dM" % (n, size),
+                    "-numa", "node,nodeid=%d,cpus=%d,memdev=m%d" % (n, n, n)]
+
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    lines, partial, verdict = [], b"", None
+    with open(os.path.join(LOGS, name + ".log"), "wb") as log:
+        log.write(("# " + " ".join(cmd) + "\n").encode())
+        while verdict is None:
+            left = start + timeout - time.monotonic()
+            if left <= 0:
+                verdict = "timeout"
+                break
+            if not sel.select(timeout=min(left, 1.0)):
+                continue
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            log.write(chunk)
+            log.flush()
+            now = time.monotonic() - start
+            partial += chunk
+            *done, partial = partial.split(b"\n")
+            for raw in done:
+                text = raw.decode("utf-8", "replace").rstrip("\r")
+                lines.append((now, text))
+                if "Kernel panic - not syncing" in text:
+                    verdict = "panic"
+        if partial:
+            lines.append((time.monotonic() - start,
+                          partial.decode("utf-8", "replace")))
+    if proc.poll() is None:
+        # a panicking guest reboots and -no-reboot ends QEMU; give it a
+        # moment to print the rest of the panic, then stop it for good
+        try:
+            proc.wait(timeout=5 if verdict == "panic" else 0.1)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    sel.close()
+    proc.stdout.close()
+    return Run(name, verdict or "exited", lines, time.monotonic() - start)
+
+
+# --------------------------------------------------------------------------
+# tests: each returns (passed, one-line detail)
+
+def guest_failure(run):
+    """The reason a guest did not finish normally, or None."""
+    if run.verdict == "timeout":
+        return "guest hung: timeout after %.0f s (log %s)" % (run.seconds,
+                                                              run.log)
+    if run.verdict == "panic":
+        return "guest panicked (log %s)" % run.log
+    if not run.results():
+        return "guest ended without a RESULT line (log %s)" % run.log
+    return None
+
+
+def test_kunit(name, glob):
+    """KUnit suites built into the test kernel, run at boot, KTAP parsed."""
+    def test():
+        run = qemu(name, "khotest.test=boot kunit.enable=1 "
+                   "kunit.filter_glob=%s" % glob)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        parsed = subprocess.run([sys.executable, KUNIT_PY, "parse",
+                                 os.path.abspath(run.log)],
+                                capture_output=True, text=True)
+        summary = re.findall(r"Testing complete\. (.*)", parsed.stdout)
+        detail = summary[-1].strip() if summary else "no KTAP output"
+        with open(os.path.join(LOGS, name + ".kunit"), "w") as f:
+            f.write(parsed.stdout + parsed.stderr)
+        ran = re.search(r"Ran (\d+) tests", detail)
+        if parsed.returncode or not ran or int(ran.group(1)) == 0:
+            return False, "%s (kunit.py parse: %s)" % (
+                detail, os.path.relpath(os.path.join(LOGS, name + ".kunit")))
+        return True, detail
+    return test
+
+
+def test_kexec(name, how, hops=1, **qemu_args):
+    """Kernel A kexecs into kernel B (and on, @hops times) by @how."""
+    def test():
+        run = qemu(name, "khotest.test=%s khotest.hops=%d kunit.enable=0"
+                   % (how, hops), **qemu_args)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        stages = [int(m.group(1)) for _, t in run.khotest()
+                  for m in [re.match(r"init stage=(\d+)", t)] if m]
+        res = run.results()[-1]
+        if res.get("status") != "PASS":
+            return False, "%s (log %s)" % (res["line"], run.log)
+        if stages != list(range(1, hops + 2)):
+            return False, "stages seen %s, expected 1..%d (log %s)" % (
+                stages, hops + 1, run.log)
+        return True, "stages %s, %.1f s" % (
+            " -> ".join(map(str, stages)), run.seconds)
+    return test
+
+
+def test_harness(name, misbehaviour, expect, timeout):
+    """The harness itself: a guest that panics or hangs must be caught."""
+    def test():
+        run = qemu(name, "khotest.test=%s kunit.enable=0" % misbehaviour,
+                   timeout=timeout)
+        failure = guest_failure(run)
+        if run.verdict != expect or not failure or run.log not in failure:
+            return False, "expected %s, got %s: %s" % (expect, run.verdict,
+                                                       failure)
+        return True, "reported as: " + failure
+    return test
+
+
+TESTS = {
+    "kunit-example": test_kunit("kunit-example", "example*"),
+    "kexec-raw": test_kexec("kexec-raw", "kexec-raw"),
+    "kexec-tools": test_kexec("kexec-tools", "kexec-tools"),
+    "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
+    "harness-hang": test_harness("harness-hang", "hang", "timeout", 20),
+}
+
+# Guests that misbehave, run only when named, to see a failing check.
+FAILING = {
+    "guest-panic": test_kexec("guest-panic", "panic"),
+    "guest-hang": test_kexec("guest-hang", "hang", timeout=20),
+}
+
+
+def check(names):
+    for n in names:
+        if n not in TESTS and n not in FAILING:
+            sys.exit("khotest: no test named %s (see: khotest.py list)" % n)
+    build_initramfs()
+    passed = failed = 0
+    for n in names or list(TESTS):
+        start = time.monotonic()
+        try:
+            ok, detail = (TESTS.get(n) or FAILING[n])()
+        except Exception as e:      # a broken test is a failed test
+            ok, detail = False, "harness error: %r" % e
+        print("%s %-24s %5.1fs  %s" % ("PASS" if ok else "FAIL", n,
+                                        time.monotonic() - start, detail),
+              flush=True)
+        passed += ok
+        failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if passed and not failed else 1
+
+
+def demo():
+    build_initramfs()
+    print("demo: kernel A boots, kexec_file_load()s kernel B and reboots "
+          "into it (QEMU TCG)", flush=True)
+    run = qemu("demo", "khotest.test=kexec-raw khotest.hops=1 kunit.enable=0")
+    failure = guest_failure(run)
+    if failure:
+        print("demo: FAILED: " + failure)
+        return 1
+    t_kexec = t_b = None
+    print()
+    for t, text in run.khotest():
+        m = re.match(r"init stage=(\d+) test=\S+ kernel=(.*)", text)
+        if m:
+            print("  %6.2f s  kernel %s: /init is running, %s" % (
+                t, "AB"[int(m.group(1)) - 1] if m.group(1) in "12" else
+                m.group(1), m.group(2)))
+            if m.group(1) == "2":
+                t_b = t
+        elif text.startswith("kexec "):
+            print("  %6.2f s  kernel A: %s" % (t, text))
+            t_kexec = t
+        elif text.startswith("RESULT"):
+            print("  %6.2f s  kernel B: %s" % (t, text))
+    print()
+    if t_kexec is None or t_b is None:
+        print("demo: FAILED: no kexec seen (log %s)" % run.log)
+        return 1
+    print("time from the kexec call in kernel A to kernel B's /init: "
+          "%.2f s (host clock, TCG)" % (t_b - t_kexec))
+    print("console log: %s" % run.log)
+    return 0
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or args[0] not in ("check", "demo", "list"):
+        sys.exit(__doc__)
+    if args[0] == "list":
+        print("\n".join(list(TESTS) + ["%s (fails on purpose)" % n
+                                       for n in FAILING]))
+        return 0
+    if not os.path.exists(BZIMAGE):
+        sys.exit("khotest: no kernel at %s (run make kernel)" % BZIMAGE)
+    return check(args[1:]) if args[0] == "check" else demo()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

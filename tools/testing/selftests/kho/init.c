@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test /init for the KHO kexec round trips.
+ *
+ * Packed as /init into an initramfs together with a kernel image
+ * (/boot/bzImage), kexec-tools and a copy of the initramfs itself
+ * (/initrd.img, without that last entry).  The kernel command line selects
+ * what to do:
+ *
+ *   khotest.test=NAME   boot        report and power off
+ *                       kexec-raw   kexec_file_load(2) + reboot(RB_KEXEC)
+ *                       kexec-tools kexec -s -l ... --reuse-cmdline; kexec -e
+ *                       panic, hang guests that misbehave (harness checks)
+ *   khotest.stage=N     which kernel of the chain this is (default 1)
+ *   khotest.hops=N      how many kexecs to do before reporting (default 1)
+ *
+ * The last occurrence of a parameter wins, so a chained kernel can inherit
+ * the command line and append a new stage.  Every line meant for the harness
+ * starts with "KHOTEST: "; the final one is
+ * "KHOTEST: RESULT test=NAME stage=N status=PASS|FAIL ...".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#define KERNEL_IMAGE	"/boot/bzImage"
+#define SELF_INITRD	"/initrd.img"
+#define NEXT_INITRD	"/next.cpio"
+#define KEXEC_TOOL	"/sbin/kexec"
+
+static char cmdline[4096];
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("KHOTEST: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+static void power_off(void)
+{
+	sync();
+	reboot(RB_POWER_OFF);
+	/* No ACPI power-off: leave it to the harness timeout. */
+	for (;;)
+		pause();
+}
+
+static void result(const char *test, int stage, int pass, const char *fmt, ...)
+{
+	char detail[512] = "";
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+	}
+	say("RESULT test=%s stage=%d status=%s%s%s", test, stage,
+	    pass ? "PASS" : "FAIL", *detail ? " " : "", detail);
+	power_off();
+}
+
+/* Copy the value of the last "key=" on the command line into @buf. */
+static int param(const char *key, char *buf, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = cmdline;
+	int found = 0;
+
+	while (*p) {
+		const char *end;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		end = p + strcspn(p, " \n");
+		if (!strncmp(p, key, klen) && p[klen] == '=' &&
+		    (size_t)(end - p - klen - 1) < len) {
+			memcpy(buf, p + klen + 1, end - p - klen - 1);
+			buf[end - p - klen - 1] = '\0';
+			found = 1;
+		}
+		p = end;
+	}
+	return found;
+}
+
+static int param_int(const char *key, int def)
+{
+	char buf[32];
+
+	return param(key, buf, sizeof(buf)) ? atoi(buf) : def;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int write_pad(int fd, size_t len)
+{
+	static const char zero[4];
+
+	return len % 4 ? write_all(fd, zero, 4 - len % 4) : 0;
+}
+
+/* One "newc" cpio member: header, name, data, each padded to 4 bytes. */
+static int cpio_member(int fd, const char *name, unsigned int mode,
+		       const void *data, size_t size)
+{
+	size_t namesize = strlen(name) + 1;
+	char hdr[128];
+	int ret;
+
+	snprintf(hdr, sizeof(hdr),
+		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		 0, mode, 0, 0, 1, 0, (unsigned int)size, 0, 0, 0, 0,
+		 (unsigned int)namesize, 0);
+	ret = write_all(fd, hdr, 110);
+	if (!ret)
+		ret = write_all(fd, name, namesize);
+	if (!ret)
+		ret = write_pad(fd, 110 + namesize);
+	if (!ret && size)
+		ret = write_all(fd, data, size);
+	if (!ret)
+		ret = write_pad(fd, size);
+	return ret;
+}
+
+/*
+ * The next kernel's initramfs is this one again: /initrd.img (everything but
+ * itself) followed by a second archive that holds /initrd.img.  The kernel
+ * unpacks concatenated archives, so every kernel in a chain sees the same
+ * files and can kexec once more.
+ */
+static int make_next_initrd(void)
+{
+	struct stat st;
+	char *img;
+	int fd, ret;
+
+	fd = open(SELF_INITRD, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st)) {
+		ret = -errno;
+		say("cannot open %s: %s", SELF_INITRD, strerror(errno));
+		return ret;
+	}
+	img = malloc(st.st_size);
+	if (!img || read(fd, img, st.st_size) != st.st_size) {
+		say("cannot read %s", SELF_INITRD);
+		close(fd);
+		free(img);
+		return -EIO;
+	}
+	close(fd);
+
+	fd = open(NEXT_INITRD, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		free(img);
+		return -errno;
+	}
+	ret = write_all(fd, img, st.st_size);
+	if (!ret)
+		ret = cpio_member(fd, SELF_INITRD + 1, 0100644, img, st.st_size);
+	if (!ret)
+		ret = cpio_member(fd, "TRAILER!!!", 0, NULL, 0);
+	close(fd);
+	free(img);
+	if (ret)
+		say("cannot write %s: %s", NEXT_INITRD, strerror(-ret));
+	return ret;
+}
+
+/* The current command line without khotest.stage=, plus the next stage. */
+static void next_cmdline(char *buf, size_t len, int stage)
+{
+	const char *p = cmdline;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	while (*p) {
+		const char *end;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		end = p + strcspn(p, " \n");
+		if (end > p && strncmp(p, "khotest.stage=", 14) &&
+		    used + (end - p) + 2 < len) {
+			memcpy(buf + used, p, end - p);
+			used += end - p;
+			buf[used++] = ' ';
+			buf[used] = '\0';
+		}
+		p = end;
+	}
+	snprintf(buf + used, len - used, "khotest.stage=%d", stage);
+}
+
+static int kexec_raw(int next_stage)
+{
+	char line[sizeof(cmdline) + 32];
+	int kfd, ifd, ret;
+
+	next_cmdline(line, sizeof(line), next_stage);
+	kfd = open(KERNEL_IMAGE, O_RDONLY);
+	ifd = open(NEXT_INITRD, O_RDONLY);
+	if (kfd < 0 || ifd < 0) {
+		say("cannot open the kernel or initrd: %s", strerror(errno));
+		return -ENOENT;
+	}
+	ret = syscall(SYS_kexec_file_load, kfd, ifd, strlen(line) + 1, line,
+		      0UL);
+	close(kfd);
+	close(ifd);
+	if (ret) {
+		ret = -errno;
+		say("kexec_file_load: %s", strerror(errno));
+		return ret;
+	}
+	say("kexec stage=%d -> stage=%d (raw syscall)", next_stage - 1,
+	    next_stage);
+	reboot(RB_KEXEC);
+	ret = -errno;
+	say("reboot(RB_KEXEC): %s", strerror(errno));
+	return ret;
+}
+
+static int run(char *const argv[])
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execv(argv[0], argv);
+		say("exec %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		say("%s exited with status 0x%x", argv[0], status);
+		return -ECHILD;
+	}
+	return 0;
+}
+
+static int kexec_tools(int next_stage)
+{
+	char append[64];
+	char *load[] = { KEXEC_TOOL, "-s", "-l", KERNEL_IMAGE,
+			 "--initrd=" NEXT_INITRD, "--reuse-cmdline", append,
+			 NULL };
+	char *exec[] = { KEXEC_TOOL, "-e", NULL };
+	int ret;
+
+	snprintf(append, sizeof(append), "--append=khotest.stage=%d",
+		 next_stage);
+	ret = run(load);
+	if (ret)
+		return ret;
+	say("kexec stage=%d -> stage=%d (kexec-tools)", next_stage - 1,
+	    next_stage);
+	return run(exec);
+}
+
+static void mount_fs(const char *src, const char *dir, const char *type)
+{
+	mkdir(dir, 0755);
+	if (mount(src, dir, type, 0, NULL) && errno != EBUSY)
+		say("mount %s on %s: %s", type, dir, strerror(errno));
+}
+
+int main(void)
+{
+	char test[64] = "boot";
+	struct utsname uts;
+	int stage, hops, ret;
+
+	mount_fs("proc", "/proc", "proc");
+	mount_fs("sysfs", "/sys", "sysfs");
+	mount_fs("devtmpfs", "/dev", "devtmpfs");
+	mount_fs("debugfs", "/sys/kernel/debug", "debugfs");
+
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+		say("cannot read /proc/cmdline");
+	param("khotest.test", test, sizeof(test));
+	stage = param_int("khotest.stage", 1);
+	hops = param_int("khotest.hops", 1);
+	uname(&uts);
+	say("init stage=%d test=%s kernel=%s %s", stage, test, uts.release,
+	    uts.version);
+
+	if (!strcmp(test, "boot"))
+		result(test, stage, 1, NULL);
+
+	if (!strcmp(test, "panic")) {
+		say("exiting init on purpose: the kernel will panic");
+		return 1;
+	}
+
+	if (!strcmp(test, "hang")) {
+		say("hanging on purpose");
+		for (;;)
+			pause();
+	}
+
+	if (!strcmp(test, "kexec-raw") || !strcmp(test, "kexec-tools")) {
+		if (stage > hops)
+			result(test, stage, 1, "hops=%d", hops);
+		ret = make_next_initrd();
+		if (!ret && !strcmp(test, "kexec-raw"))
+			ret = kexec_raw(stage + 1);
+		else if (!ret)
+			ret = kexec_tools(stage + 1);
+		result(test, stage, 0, "kexec failed: %s", strerror(-ret));
+	}
+
+	result(test, stage, 0, "unknown test");
+	return 0;
+}

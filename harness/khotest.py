@@ -147,7 +147,8 @@ class Run:
 def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
     """Boot the test kernel with @append and judge the run."""
     os.makedirs(LOGS, exist_ok=True)
-    cmd = ["qemu-system-x86_64", "-m", mem, "-smp", str(smp),
+    cmd = ["qemu-system-x86_64", "-m", mem,
+           "-smp", "%d,sockets=%d,cores=1,threads=1" % (smp, smp),
            "-kernel", BZIMAGE, "-initrd", INITRD,
            "-append", BASE_CMDLINE + " " + append,
            "-display", "none", "-serial", "stdio", "-monitor", "none",
@@ -219,6 +220,9 @@ def guest_failure(run):
         return "guest panicked (log %s)" % run.log
     if not run.results():
         return "guest ended without a RESULT line (log %s)" % run.log
+    warned = [t for _, t in run.lines if "WARNING: CPU:" in t]
+    if warned:
+        return "kernel warning: %s (log %s)" % (warned[0].strip(), run.log)
     return None
 
 
@@ -245,11 +249,11 @@ def test_kunit(name, glob):
     return test
 
 
-def test_kexec(name, how, hops=1, **qemu_args):
+def test_kexec(name, how, hops=1, extra="", **qemu_args):
     """Kernel A kexecs into kernel B (and on, @hops times) by @how."""
     def test():
-        run = qemu(name, "khotest.test=%s khotest.hops=%d kunit.enable=0"
-                   % (how, hops), **qemu_args)
+        run = qemu(name, "khotest.test=%s khotest.hops=%d kunit.enable=0 %s"
+                   % (how, hops, extra), **qemu_args)
         failure = guest_failure(run)
         if failure:
             return False, failure
@@ -263,6 +267,123 @@ def test_kexec(name, how, hops=1, **qemu_args):
                 stages, hops + 1, run.log)
         return True, "stages %s, %.1f s" % (
             " -> ".join(map(str, stages)), run.seconds)
+    return test
+
+
+def _kv(text):
+    return dict(w.split("=", 1) for w in text.split() if "=" in w)
+
+
+def kernel_lines(run, marker):
+    """Console lines holding @marker, split by kernel: {stage: [text]}.
+
+    A kernel's lines are those after the previous kernel's kexec line.
+    """
+    stage, found = 1, {}
+    for _, text in run.lines:
+        if "KHOTEST: kexec stage=" in text:
+            stage += 1
+            continue
+        i = text.find(marker)
+        if i >= 0:
+            found.setdefault(stage, []).append(text[i + len(marker):].strip())
+    return found
+
+
+def test_kho(name, how="kexec-raw", hops=1, extra="", mem="2G", smp=2,
+             numa=True, min_mib=64):
+    """KHO round trip with lib/test_kho.c: preserved in A, verified in B.
+
+    Kernel A preserves at least @min_mib MiB of random folios of every
+    order; each later kernel restores and checks them (also after filling
+    its free memory) and preserves a new generation.  The root FDT in
+    debugfs must be "kho-v2" listing "test-kho", and kernel B's in/fdt must
+    be byte for byte kernel A's out/fdt.
+    """
+    def test():
+        run = qemu(name, "kho=on khotest.test=%s khotest.hops=%d "
+                   "kunit.enable=0 %s" % (how, hops, extra),
+                   timeout=120 + 180 * hops, mem=mem, smp=smp, numa=numa)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        res = run.results()[-1]
+        if res.get("status") != "PASS":
+            return False, "%s (log %s)" % (res["line"], run.log)
+        tk = kernel_lines(run, "test_kho: ")
+        fdts = kernel_lines(run, "KHOTEST: fdt ")
+        notes = []
+        for stage in range(1, hops + 2):
+            lines = tk.get(stage, [])
+            results = [_kv(t) for t in lines if t.startswith("RESULT")]
+            saved = [_kv(t) for t in lines if t.startswith("preserved")]
+            if len(results) != 1:
+                return False, "kernel %d: %d test_kho RESULT lines (log %s)" % (
+                    stage, len(results), run.log)
+            r = results[0]
+            if stage == 1 and r.get("reason") != "no-handover":
+                return False, "kernel 1: %s (log %s)" % (lines, run.log)
+            if stage > 1:
+                if r.get("status") != "PASS" or \
+                        r.get("generation") != str(stage - 1):
+                    return False, "kernel %d: test_kho %s (log %s)" % (
+                        stage, " ".join("%s=%s" % i for i in r.items()),
+                        run.log)
+                if int(r.get("filled", "0")) <= 0:
+                    return False, "kernel %d did not fill its memory" % stage
+                notes.append("B%d verified %s folios, %s MiB, after "
+                             "filling %s MiB" % (
+                                 stage, r["folios"],
+                                 int(r["bytes"]) >> 20, r["filled"]))
+            if stage <= hops:
+                if len(saved) != 1 or int(saved[0]["bytes"]) < min_mib << 20:
+                    return False, "kernel %d preserved %s (log %s)" % (
+                        stage, saved, run.log)
+                orders = [o for o in saved[0]["orders"].split(",")
+                          if not o.endswith(":0")]
+                if stage == 1:
+                    notes.insert(0, "A preserved %s folios, %s MiB, %d "
+                                 "orders" % (saved[0]["folios"],
+                                             int(saved[0]["bytes"]) >> 20,
+                                             len(orders)))
+            out = [_kv(t) for t in fdts.get(stage, []) if t.startswith("out")]
+            if stage <= hops and (not out or out[0].get("compatible") !=
+                                  "kho-v2" or "test-kho" not in
+                                  out[0].get("subtrees", "").split(",")):
+                return False, "kernel %d out/fdt: %s (log %s)" % (
+                    stage, out, run.log)
+            if stage > 1:
+                prev = [_kv(t) for t in fdts.get(stage - 1, [])
+                        if t.startswith("out")]
+                inn = [_kv(t) for t in fdts.get(stage, [])
+                       if t.startswith("in")]
+                if not inn or not prev or inn[0]["crc"] != prev[0]["crc"]:
+                    return False, "kernel %d in/fdt %s differs from kernel " \
+                        "%d out/fdt %s (log %s)" % (stage, inn, stage - 1,
+                                                    prev, run.log)
+        return True, "; ".join(notes)
+    return test
+
+
+def test_kho_off(name):
+    """Kernel B boots with kho=off: it must say so and take nothing."""
+    def test():
+        run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
+                   "khotest.next_kho_off=1 kunit.enable=0", timeout=180)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        tk = kernel_lines(run, "test_kho: ")
+        kho = kernel_lines(run, "KHO: ")
+        b = tk.get(2, [])
+        if b != ["RESULT status=NONE reason=kho-disabled"]:
+            return False, "kernel B test_kho: %s (log %s)" % (b, run.log)
+        if "disabled (kho=off): ignoring the handover" not in kho.get(2, []):
+            return False, "kernel B did not report the ignored handover " \
+                "(log %s)" % run.log
+        if any("accepted" in t for t in kho.get(2, [])):
+            return False, "kernel B accepted the handover (log %s)" % run.log
+        return True, "kernel B: " + b[0]
     return test
 
 
@@ -283,6 +404,12 @@ TESTS = {
     "kunit-example": test_kunit("kunit-example", "example*"),
     "kexec-raw": test_kexec("kexec-raw", "kexec-raw"),
     "kexec-tools": test_kexec("kexec-tools", "kexec-tools"),
+    "kexec-load-kho-on": test_kexec("kexec-load-kho-on", "kexec-load",
+                                    extra="kho=on"),
+    "kho-roundtrip": test_kho("kho-roundtrip"),
+    "kho-kexec-tools": test_kho("kho-kexec-tools", how="kexec-tools",
+                                numa=False, smp=1, mem="1G"),
+    "kho-off": test_kho_off("kho-off"),
     "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 20),
 }

@@ -10,9 +10,11 @@
  *   khotest.test=NAME   boot        report and power off
  *                       kexec-raw   kexec_file_load(2) + reboot(RB_KEXEC)
  *                       kexec-tools kexec -s -l ... --reuse-cmdline; kexec -e
+ *                       kexec-load  the same with kexec_load(2): kexec -l
  *                       panic, hang guests that misbehave (harness checks)
  *   khotest.stage=N     which kernel of the chain this is (default 1)
  *   khotest.hops=N      how many kexecs to do before reporting (default 1)
+ *   khotest.next_kho_off=1  the next kernel boots with kho=off
  *
  * The last occurrence of a parameter wins, so a chained kernel can inherit
  * the command line and append a new stage.  Every line meant for the harness
@@ -217,6 +219,85 @@ static int make_next_initrd(void)
 	return ret;
 }
 
+/* Big-endian FDT header and structure block fields. */
+static unsigned int be32(const unsigned char *p)
+{
+	return (unsigned int)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+#define FDT_MAGIC	0xd00dfeed
+#define FDT_BEGIN_NODE	1
+#define FDT_END_NODE	2
+#define FDT_PROP	3
+#define FDT_NOP		4
+#define FDT_END		9
+
+/*
+ * Describe a KHO root FDT from debugfs: its CRC, root compatible and the
+ * names of its subtree nodes, for the harness to check and compare.
+ */
+static void report_fdt(const char *which, const char *path)
+{
+	static unsigned char fdt[65536];
+	char compat[64] = "-", nodes[512] = "";
+	unsigned int off, strings, size, depth = 0;
+	unsigned int crc = ~0U;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return;
+	n = read(fd, fdt, sizeof(fdt));
+	close(fd);
+	if (n < 40 || be32(fdt) != FDT_MAGIC || be32(fdt + 4) > (size_t)n) {
+		say("fdt %s invalid size=%zd", which, n);
+		return;
+	}
+	size = be32(fdt + 4);
+	off = be32(fdt + 8);
+	strings = be32(fdt + 12);
+	for (n = 0; n < size; n++) {
+		int k;
+
+		crc ^= fdt[n];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320U & -(crc & 1));
+	}
+	while (off + 4 <= size) {
+		unsigned int tag = be32(fdt + off), len;
+		const char *name;
+
+		off += 4;
+		if (tag == FDT_BEGIN_NODE) {
+			name = (const char *)fdt + off;
+			if (depth == 1 && strlen(nodes) + strlen(name) + 2 <
+			    sizeof(nodes)) {
+				if (*nodes)
+					strcat(nodes, ",");
+				strcat(nodes, name);
+			}
+			depth++;
+			off += (strnlen(name, size - off) + 4) & ~3U;
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		} else if (tag == FDT_PROP && off + 8 <= size) {
+			len = be32(fdt + off);
+			name = (const char *)fdt + strings +
+			       be32(fdt + off + 4);
+			if (depth == 1 && !strcmp(name, "compatible") &&
+			    len < sizeof(compat))
+				snprintf(compat, sizeof(compat), "%.*s",
+					 (int)len, fdt + off + 8);
+			off += 8 + ((len + 3) & ~3U);
+		} else if (tag != FDT_NOP) {
+			break;
+		}
+	}
+	say("fdt %s crc=%08x size=%u compatible=%s subtrees=%s", which, ~crc,
+	    size, compat, *nodes ? nodes : "-");
+}
+
 /* The current command line without khotest.stage=, plus the next stage. */
 static void next_cmdline(char *buf, size_t len, int stage)
 {
@@ -239,7 +320,8 @@ static void next_cmdline(char *buf, size_t len, int stage)
 		}
 		p = end;
 	}
-	snprintf(buf + used, len - used, "khotest.stage=%d", stage);
+	snprintf(buf + used, len - used, "khotest.stage=%d%s", stage,
+		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "");
 }
 
 static int kexec_raw(int next_stage)
@@ -293,22 +375,24 @@ static int run(char *const argv[])
 	return 0;
 }
 
-static int kexec_tools(int next_stage)
+/* kexec -s -l (kexec_file_load), or kexec -l (kexec_load) if !@file. */
+static int kexec_tools(int next_stage, int file)
 {
 	char append[64];
-	char *load[] = { KEXEC_TOOL, "-s", "-l", KERNEL_IMAGE,
+	char *load[] = { KEXEC_TOOL, "-l", KERNEL_IMAGE,
 			 "--initrd=" NEXT_INITRD, "--reuse-cmdline", append,
-			 NULL };
+			 file ? "-s" : NULL, NULL };
 	char *exec[] = { KEXEC_TOOL, "-e", NULL };
 	int ret;
 
-	snprintf(append, sizeof(append), "--append=khotest.stage=%d",
-		 next_stage);
+	snprintf(append, sizeof(append), "--append=khotest.stage=%d%s",
+		 next_stage,
+		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "");
 	ret = run(load);
 	if (ret)
 		return ret;
-	say("kexec stage=%d -> stage=%d (kexec-tools)", next_stage - 1,
-	    next_stage);
+	say("kexec stage=%d -> stage=%d (kexec-tools, %s)", next_stage - 1,
+	    next_stage, file ? "kexec_file_load" : "kexec_load");
 	return run(exec);
 }
 
@@ -338,6 +422,8 @@ int main(void)
 	uname(&uts);
 	say("init stage=%d test=%s kernel=%s %s", stage, test, uts.release,
 	    uts.version);
+	report_fdt("in", "/sys/kernel/debug/kho/in/fdt");
+	report_fdt("out", "/sys/kernel/debug/kho/out/fdt");
 
 	if (!strcmp(test, "boot"))
 		result(test, stage, 1, NULL);
@@ -353,14 +439,16 @@ int main(void)
 			pause();
 	}
 
-	if (!strcmp(test, "kexec-raw") || !strcmp(test, "kexec-tools")) {
+	if (!strcmp(test, "kexec-raw") || !strcmp(test, "kexec-tools") ||
+	    !strcmp(test, "kexec-load")) {
 		if (stage > hops)
 			result(test, stage, 1, "hops=%d", hops);
 		ret = make_next_initrd();
 		if (!ret && !strcmp(test, "kexec-raw"))
 			ret = kexec_raw(stage + 1);
 		else if (!ret)
-			ret = kexec_tools(stage + 1);
+			ret = kexec_tools(stage + 1,
+					  !strcmp(test, "kexec-tools"));
 		result(test, stage, 0, "kexec failed: %s", strerror(-ret));
 	}
 

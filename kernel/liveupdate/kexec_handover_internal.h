@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kexec handover: what its files share and nothing else should see.
+ */
+#ifndef _KERNEL_LIVEUPDATE_KEXEC_HANDOVER_INTERNAL_H
+#define _KERNEL_LIVEUPDATE_KEXEC_HANDOVER_INTERNAL_H
+
+#include <linux/kho/abi/kexec_handover.h>
+#include <linux/types.h>
+
+/**
+ * struct kho_stats - preserved-memory tracker statistics
+ * @nodes:      node pages of the outgoing tracker
+ * @leaves:     leaf pages of the outgoing tracker
+ * @out_blocks: blocks preserved for the next kernel, per order
+ * @in_blocks:  blocks the previous kernel handed over, per order
+ */
+struct kho_stats {
+	unsigned long nodes;
+	unsigned long leaves;
+	unsigned long out_blocks[KHO_ORDER_0_LOG2 + 1];
+	unsigned long in_blocks[KHO_ORDER_0_LOG2 + 1];
+};
+
+extern struct kho_scratch_area *kho_scratch;
+extern unsigned int kho_scratch_cnt;
+
+const void *kho_in_fdt(void);
+const void *kho_out_fdt(void);
+void kho_stats(struct kho_stats *st);
+
+#ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
+void kho_debugfs_subtree_add(const char *name, void *fdt);
+void kho_debugfs_subtree_remove(void *fdt);
+#else
+static inline void kho_debugfs_subtree_add(const char *name, void *fdt) { }
+static inline void kho_debugfs_subtree_remove(void *fdt) { }
+#endif
+
+#endif /* _KERNEL_LIVEUPDATE_KEXEC_HANDOVER_INTERNAL_H */

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The preserved-memory tracker of kexec handover.
+ *
+ * A radix tree of pages keyed by (order, physical address); see the layout
+ * in include/linux/kho/abi/kexec_handover.h.  The outgoing kernel adds and
+ * removes keys; the next kernel walks the tree it was handed, vetting every
+ * table pointer before it follows it.  The tree has a fixed depth, so a walk
+ * always ends, whatever the tree holds.
+ *
+ * Only basic kernel headers are used here so that tools/testing/kho can
+ * build this file natively.
+ */
+#include <kunit/visibility.h>
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+#include "kho_radix.h"
+
+/* Nodes are levels 5..1, leaves level 0. */
+#define KHO_NODE_LEVELS		(KHO_TREE_MAX_DEPTH - 1)
+#define KHO_TABLE_ENTRIES	(1UL << KHO_TABLE_SIZE_LOG2)
+#define KHO_BITMAP_BITS		(1UL << KHO_BITMAP_SIZE_LOG2)
+
+static_assert(sizeof(struct kho_radix_node) == PAGE_SIZE);
+static_assert(sizeof(struct kho_radix_leaf) == PAGE_SIZE);
+
+/**
+ * kho_radix_encode_key - the tracker key of a block
+ * @phys:  physical address of the block, aligned to its size
+ * @order: the block is 2^@order pages
+ *
+ * Return: the key, or 0 (never a valid key) if @order is out of range.
+ */
+u64 kho_radix_encode_key(phys_addr_t phys, unsigned int order)
+{
+	if (order > KHO_ORDER_0_LOG2)
+		return 0;
+	return BIT_ULL(KHO_ORDER_0_LOG2 - order) |
+	       ((u64)phys >> (PAGE_SHIFT + order));
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_encode_key);
+
+/**
+ * kho_radix_decode_key - the block a tracker key stands for
+ * @key:   a key, as kho_radix_encode_key() makes them
+ * @order: where to store the block's order
+ *
+ * Return: the block's physical address.  A key with no order bit in range
+ * (0, or a bit above KHO_ORDER_0_LOG2) sets @order to UINT_MAX.
+ */
+phys_addr_t kho_radix_decode_key(u64 key, unsigned int *order)
+{
+	unsigned int top;
+
+	if (!key || key >> (KHO_ORDER_0_LOG2 + 1)) {
+		*order = UINT_MAX;
+		return 0;
+	}
+	top = fls64(key) - 1;
+	*order = KHO_ORDER_0_LOG2 - top;
+	return (phys_addr_t)((key & ~BIT_ULL(top)) << (PAGE_SHIFT + *order));
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_decode_key);
+
+/* Index of @key in a node of @level (1..5). */
+static unsigned int kho_radix_index(u64 key, unsigned int level)
+{
+	unsigned int shift = KHO_BITMAP_SIZE_LOG2 +
+			     (level - 1) * KHO_TABLE_SIZE_LOG2;
+
+	return (key >> shift) & (KHO_TABLE_ENTRIES - 1);
+}
+
+/**
+ * kho_radix_init - set up an empty outgoing tree
+ * @tree: the tree
+ *
+ * Return: 0, or -ENOMEM if the root node cannot be allocated.
+ */
+int kho_radix_init(struct kho_radix_tree *tree)
+{
+	memset(tree, 0, sizeof(*tree));
+	mutex_init(&tree->lock);
+	tree->root = (struct kho_radix_node *)get_zeroed_page(GFP_KERNEL);
+	if (!tree->root)
+		return -ENOMEM;
+	tree->nodes = 1;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_init);
+
+static void kho_radix_free_level(struct kho_radix_node *node,
+				 unsigned int level)
+{
+	unsigned int i;
+
+	for (i = 0; i < KHO_TABLE_ENTRIES; i++) {
+		void *child;
+
+		if (!node->table[i])
+			continue;
+		child = phys_to_virt(node->table[i]);
+		if (level > 1)
+			kho_radix_free_level(child, level - 1);
+		else
+			free_page((unsigned long)child);
+	}
+	free_page((unsigned long)node);
+}
+
+/**
+ * kho_radix_destroy - free every page of an outgoing tree
+ * @tree: the tree; it must be set up again before further use
+ */
+void kho_radix_destroy(struct kho_radix_tree *tree)
+{
+	mutex_lock(&tree->lock);
+	if (tree->root)
+		kho_radix_free_level(tree->root, KHO_NODE_LEVELS);
+	tree->root = NULL;
+	tree->nodes = 0;
+	tree->leaves = 0;
+	memset(tree->blocks, 0, sizeof(tree->blocks));
+	mutex_unlock(&tree->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_destroy);
+
+/*
+ * The leaf that holds @key, or NULL.  With @alloc, missing nodes and the
+ * leaf are allocated on the way down.
+ */
+static struct kho_radix_leaf *kho_radix_leaf(struct kho_radix_tree *tree,
+					     u64 key, bool alloc)
+{
+	struct kho_radix_node *node = tree->root;
+	unsigned int level;
+
+	for (level = KHO_NODE_LEVELS; level >= 1; level--) {
+		u64 *slot = &node->table[kho_radix_index(key, level)];
+
+		if (!*slot) {
+			void *page;
+
+			if (!alloc)
+				return NULL;
+			page = (void *)get_zeroed_page(GFP_KERNEL);
+			if (!page)
+				return NULL;
+			*slot = virt_to_phys(page);
+			if (level > 1)
+				tree->nodes++;
+			else
+				tree->leaves++;
+		}
+		node = phys_to_virt(*slot);
+	}
+	return (struct kho_radix_leaf *)node;
+}
+
+/**
+ * kho_radix_add - record a preserved block
+ * @tree:  the tree
+ * @phys:  physical address of the block
+ * @order: the block is 2^@order pages
+ *
+ * Return: 0; -EINVAL if @order is out of range or @phys is not aligned to
+ * the block size; -EEXIST if the block is already recorded; -ENOMEM if a
+ * tree page cannot be allocated (the tree is left as it was, apart from
+ * empty tables).
+ */
+int kho_radix_add(struct kho_radix_tree *tree, phys_addr_t phys,
+		  unsigned int order)
+{
+	struct kho_radix_leaf *leaf;
+	u64 key;
+	int ret = 0;
+
+	if (order > KHO_ORDER_0_LOG2 ||
+	    phys & ((PAGE_SIZE << order) - 1))
+		return -EINVAL;
+	key = kho_radix_encode_key(phys, order);
+
+	mutex_lock(&tree->lock);
+	leaf = kho_radix_leaf(tree, key, true);
+	if (!leaf)
+		ret = -ENOMEM;
+	else if (__test_and_set_bit(key % KHO_BITMAP_BITS, leaf->bitmap))
+		ret = -EEXIST;
+	else
+		tree->blocks[order]++;
+	mutex_unlock(&tree->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_add);
+
+/**
+ * kho_radix_del - forget a preserved block
+ * @tree:  the tree
+ * @phys:  physical address of the block
+ * @order: the block is 2^@order pages
+ *
+ * A block that is not recorded is ignored.  Tables are not freed.
+ */
+void kho_radix_del(struct kho_radix_tree *tree, phys_addr_t phys,
+		   unsigned int order)
+{
+	struct kho_radix_leaf *leaf;
+	u64 key = kho_radix_encode_key(phys, order);
+
+	if (!key)
+		return;
+	mutex_lock(&tree->lock);
+	leaf = kho_radix_leaf(tree, key, false);
+	if (leaf && __test_and_clear_bit(key % KHO_BITMAP_BITS, leaf->bitmap))
+		tree->blocks[order]--;
+	mutex_unlock(&tree->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_del);
+
+/**
+ * kho_radix_test - is a block recorded?
+ * @tree:  the tree
+ * @phys:  physical address of the block
+ * @order: the block is 2^@order pages
+ *
+ * Return: true if exactly this block (address and order) is recorded.
+ */
+bool kho_radix_test(struct kho_radix_tree *tree, phys_addr_t phys,
+		    unsigned int order)
+{
+	struct kho_radix_leaf *leaf;
+	u64 key = kho_radix_encode_key(phys, order);
+	bool ret = false;
+
+	if (!key)
+		return false;
+	mutex_lock(&tree->lock);
+	leaf = kho_radix_leaf(tree, key, false);
+	if (leaf)
+		ret = test_bit(key % KHO_BITMAP_BITS, leaf->bitmap);
+	mutex_unlock(&tree->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_test);
+
+struct kho_radix_walk_state {
+	kho_radix_check_t check;
+	kho_radix_visit_t visit;
+	void *arg;
+};
+
+static int kho_radix_walk_leaf(const struct kho_radix_leaf *leaf, u64 prefix,
+			       struct kho_radix_walk_state *st)
+{
+	unsigned long bit;
+
+	for_each_set_bit(bit, leaf->bitmap, KHO_BITMAP_BITS) {
+		unsigned int order;
+		phys_addr_t phys;
+		int ret;
+
+		phys = kho_radix_decode_key(prefix | bit, &order);
+		if (order == UINT_MAX)
+			return -EINVAL;
+		ret = st->visit(phys, order, st->arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int kho_radix_walk_node(const struct kho_radix_node *node,
+			       unsigned int level, u64 prefix,
+			       struct kho_radix_walk_state *st)
+{
+	unsigned int shift = KHO_BITMAP_SIZE_LOG2 +
+			     (level - 1) * KHO_TABLE_SIZE_LOG2;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < KHO_TABLE_ENTRIES; i++) {
+		phys_addr_t child = node->table[i];
+		u64 key = prefix | ((u64)i << shift);
+
+		if (!child)
+			continue;
+		/* keys above the order-0 bit hold no valid order */
+		if (key >> (KHO_ORDER_0_LOG2 + 1))
+			return -EINVAL;
+		if (!PAGE_ALIGNED(child) || !st->check(child, st->arg))
+			return -EINVAL;
+		if (level > 1)
+			ret = kho_radix_walk_node(phys_to_virt(child), level - 1,
+						  key, st);
+		else
+			ret = kho_radix_walk_leaf(phys_to_virt(child), key, st);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * kho_radix_walk - visit every block recorded in a tree
+ * @root:  the level-5 node, already vetted by the caller
+ * @check: vets each table pointer before the walk reads that page
+ * @visit: called for each recorded block, in ascending key order
+ * @arg:   passed to @check and @visit
+ *
+ * The tree may come from another kernel and is not trusted: a table
+ * pointer that is not page aligned or that @check refuses, and a key that
+ * decodes to no valid order, end the walk with -EINVAL.  @check may also
+ * bound the number of tables a walk reads.
+ *
+ * Return: 0 after the last block, -EINVAL for a malformed tree, or the
+ * first non-zero value returned by @visit.
+ */
+int kho_radix_walk(const struct kho_radix_node *root, kho_radix_check_t check,
+		   kho_radix_visit_t visit, void *arg)
+{
+	struct kho_radix_walk_state st = {
+		.check = check,
+		.visit = visit,
+		.arg = arg,
+	};
+
+	return kho_radix_walk_node(root, KHO_NODE_LEVELS, 0, &st);
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_walk);

@@ -3,6 +3,19 @@
  * Kexec HandOver (KHO): keep memory and small self-describing blobs across
  * a kexec into the next kernel.  See Documentation/core-api/kho/.
  */
+
+/**
+ * DOC: Kexec handover API
+ *
+ * A subsystem preserves memory with kho_preserve_folio(),
+ * kho_preserve_pages() or kho_alloc_preserve(), describes it in an FDT of
+ * its own and registers that FDT with kho_add_subtree().  After kexec_file
+ * the next kernel finds the FDT with kho_retrieve_subtree() and takes the
+ * memory back with kho_restore_folio(), kho_restore_pages() or
+ * kho_restore_free().  The core serialises itself; callers need no locks.
+ * Without CONFIG_KEXEC_HANDOVER every call fails with -EOPNOTSUPP, NULL
+ * or false.
+ */
 #ifndef _LINUX_KEXEC_HANDOVER_H
 #define _LINUX_KEXEC_HANDOVER_H
 

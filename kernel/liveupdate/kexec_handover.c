@@ -41,6 +41,11 @@
 static bool kho_enable __ro_after_init =
 	IS_ENABLED(CONFIG_KEXEC_HANDOVER_ENABLE_DEFAULT);
 
+/**
+ * kho_is_enabled - is kexec handover on for this boot?
+ *
+ * Return: true if KHO is on (kho=on, or the Kconfig default) and set up.
+ */
 bool kho_is_enabled(void)
 {
 	return kho_enable;
@@ -77,6 +82,12 @@ static struct kho_in {
 struct kho_scratch_area *kho_scratch;
 unsigned int kho_scratch_cnt;
 
+/**
+ * is_kho_boot - was this kernel started with a handover it accepted?
+ *
+ * Return: true once kho_memory_init() has reserved the preserved memory of
+ * a handover; false on a normal boot or after a refused handover.
+ */
 bool is_kho_boot(void)
 {
 	return kho_in.accepted;
@@ -94,15 +105,21 @@ static phys_addr_t kho_scratch_pernode __initdata;
 static int __init kho_parse_scratch(char *p)
 {
 	phys_addr_t sizes[3];
-	unsigned int percent;
+	size_t len;
 	char *end;
 	int i;
 
 	if (!p)
 		return -EINVAL;
-	percent = simple_strtoul(p, &end, 10);
-	if (*end == '%' && !end[1]) {
-		if (!percent)
+	len = strlen(p);
+	if (len > 1 && p[len - 1] == '%') {
+		unsigned int percent;
+		char buf[8];
+
+		if (len > sizeof(buf))
+			return -EINVAL;
+		strscpy(buf, p, len);
+		if (kstrtouint(buf, 10, &percent) || !percent)
 			return -EINVAL;
 		kho_scratch_percent = percent;
 		return 0;
@@ -140,66 +157,78 @@ static phys_addr_t __init kho_scratch_size(phys_addr_t fixed, phys_addr_t limit,
 }
 
 /*
- * First boot: set scratch areas aside.  Their memory goes back to memblock
- * right away; it becomes MIGRATE_CMA pageblocks in kho_scratch_to_cma(), so
- * the page allocator only puts movable data there and the next kernel can
- * have it.
+ * First boot: set scratch areas aside: one below ARCH_LOW_ADDRESS_LIMIT,
+ * one anywhere and one on each node with memory.  Their memory goes back to
+ * memblock right away; it becomes MIGRATE_CMA pageblocks in
+ * kho_scratch_to_cma(), so the page allocator only puts movable data there
+ * and the next kernel can have it.
  */
 static void __init kho_reserve_scratch(void)
 {
 	phys_addr_t align = PAGE_SIZE << pageblock_order;
-	phys_addr_t addr, size;
-	unsigned int i = 0;
+	unsigned int i = 0, cnt;
+	phys_addr_t addr;
 	int nid;
 
-	kho_scratch_cnt = 2 + num_node_state(N_MEMORY);
-	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * kho_scratch_cnt,
-				     PAGE_SIZE);
+	cnt = 2 + num_node_state(N_MEMORY);
+	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * cnt, PAGE_SIZE);
 	if (!kho_scratch)
 		goto fail;
 
-	size = kho_scratch_size(kho_scratch_lowmem, ARCH_LOW_ADDRESS_LIMIT,
-				NUMA_NO_NODE, KHO_SCRATCH_MIN_LOWMEM);
-	addr = memblock_phys_alloc_range(size, align, 0,
+	/* size everything before the areas themselves count as kernel use */
+	kho_scratch[0].size = kho_scratch_size(kho_scratch_lowmem,
+					       ARCH_LOW_ADDRESS_LIMIT,
+					       NUMA_NO_NODE,
+					       KHO_SCRATCH_MIN_LOWMEM);
+	kho_scratch[1].size = kho_scratch_size(kho_scratch_global,
+					       MEMBLOCK_ALLOC_ANYWHERE,
+					       NUMA_NO_NODE,
+					       KHO_SCRATCH_MIN_GLOBAL);
+	i = 2;
+	for_each_node_state(nid, N_MEMORY)
+		kho_scratch[i++].size = kho_scratch_size(kho_scratch_pernode,
+							 MEMBLOCK_ALLOC_ANYWHERE,
+							 nid,
+							 KHO_SCRATCH_MIN_NODE);
+
+	i = 0;
+	addr = memblock_phys_alloc_range(kho_scratch[i].size, align, 0,
 					 ARCH_LOW_ADDRESS_LIMIT);
 	if (!addr)
 		goto fail_areas;
-	kho_scratch[i].addr = addr;
-	kho_scratch[i++].size = size;
+	kho_scratch[i++].addr = addr;
 
-	size = kho_scratch_size(kho_scratch_global, MEMBLOCK_ALLOC_ANYWHERE,
-				NUMA_NO_NODE, KHO_SCRATCH_MIN_GLOBAL);
-	addr = memblock_phys_alloc(size, align);
+	addr = memblock_phys_alloc(kho_scratch[i].size, align);
 	if (!addr)
 		goto fail_areas;
-	kho_scratch[i].addr = addr;
-	kho_scratch[i++].size = size;
+	kho_scratch[i++].addr = addr;
 
 	for_each_node_state(nid, N_MEMORY) {
-		size = kho_scratch_size(kho_scratch_pernode,
-					MEMBLOCK_ALLOC_ANYWHERE, nid,
-					KHO_SCRATCH_MIN_NODE);
-		addr = memblock_alloc_range_nid(size, align, 0,
+		addr = memblock_alloc_range_nid(kho_scratch[i].size, align, 0,
 						MEMBLOCK_ALLOC_ACCESSIBLE,
 						nid, true);
 		if (!addr)
 			goto fail_areas;
-		kho_scratch[i].addr = addr;
-		kho_scratch[i++].size = size;
+		kho_scratch[i++].addr = addr;
 	}
 
-	while (i--)
+	kho_scratch_cnt = cnt;
+	for (i = 0; i < cnt; i++) {
+		pr_info("scratch area %u: %#llx, %llu MiB\n", i,
+			kho_scratch[i].addr, kho_scratch[i].size >> 20);
 		memblock_phys_free(kho_scratch[i].addr, kho_scratch[i].size);
+	}
 	return;
 
 fail_areas:
+	pr_warn("cannot reserve %llu MiB of scratch memory for area %u\n",
+		kho_scratch[i].size >> 20, i);
 	while (i--)
 		memblock_phys_free(kho_scratch[i].addr, kho_scratch[i].size);
-	memblock_free(kho_scratch, sizeof(*kho_scratch) * kho_scratch_cnt);
+	memblock_free(kho_scratch, sizeof(*kho_scratch) * cnt);
 fail:
-	pr_warn("cannot reserve scratch memory: disabling KHO\n");
+	pr_warn("no scratch memory: disabling KHO\n");
 	kho_scratch = NULL;
-	kho_scratch_cnt = 0;
 	kho_enable = false;
 }
 

@@ -24,8 +24,8 @@
 
 /* Nodes are levels 5..1, leaves level 0. */
 #define KHO_NODE_LEVELS		(KHO_TREE_MAX_DEPTH - 1)
-#define KHO_TABLE_ENTRIES	(1UL << KHO_TABLE_SIZE_LOG2)
-#define KHO_BITMAP_BITS		(1UL << KHO_BITMAP_SIZE_LOG2)
+#define KHO_TABLE_ENTRIES	BIT(KHO_TABLE_SIZE_LOG2)
+#define KHO_BITMAP_BITS		BIT(KHO_BITMAP_SIZE_LOG2)
 
 static_assert(sizeof(struct kho_radix_node) == PAGE_SIZE);
 static_assert(sizeof(struct kho_radix_leaf) == PAGE_SIZE);

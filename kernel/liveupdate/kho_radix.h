@@ -24,7 +24,7 @@
  */
 struct kho_radix_tree {
 	struct kho_radix_node *root;
-	struct mutex lock;
+	struct mutex lock;	/* protects the tree and the counters */
 	unsigned long nodes;
 	unsigned long leaves;
 	unsigned long blocks[KHO_ORDER_0_LOG2 + 1];

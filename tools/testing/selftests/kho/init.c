@@ -91,7 +91,7 @@ static int param(const char *key, char *buf, size_t len)
 
 		while (*p == ' ' || *p == '\n')
 			p++;
-		end = p + strcspn(p, " \n");
+		end = p + strcspn(p, "\n ");
 		if (!strncmp(p, key, klen) && p[klen] == '=' &&
 		    (size_t)(end - p - klen - 1) < len) {
 			memcpy(buf, p + klen + 1, end - p - klen - 1);
@@ -298,6 +298,21 @@ static void report_fdt(const char *which, const char *path)
 	    size, compat, *nodes ? nodes : "-");
 }
 
+/* Copy a text file to the console, "KHOTEST: <tag> " before each line. */
+static void report_file(const char *tag, const char *path)
+{
+	char buf[4096], *line, *next;
+
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (line = buf; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		say("%s %s", tag, line);
+	}
+}
+
 /* The current command line without khotest.stage=, plus the next stage. */
 static void next_cmdline(char *buf, size_t len, int stage)
 {
@@ -310,7 +325,7 @@ static void next_cmdline(char *buf, size_t len, int stage)
 
 		while (*p == ' ' || *p == '\n')
 			p++;
-		end = p + strcspn(p, " \n");
+		end = p + strcspn(p, "\n ");
 		if (end > p && strncmp(p, "khotest.stage=", 14) &&
 		    used + (end - p) + 2 < len) {
 			memcpy(buf + used, p, end - p);
@@ -379,21 +394,29 @@ static int run(char *const argv[])
 static int kexec_tools(int next_stage, int file)
 {
 	char append[64];
-	char *load[] = { KEXEC_TOOL, "-l", KERNEL_IMAGE,
-			 "--initrd=" NEXT_INITRD, "--reuse-cmdline", append,
-			 file ? "-s" : NULL, NULL };
-	char *exec[] = { KEXEC_TOOL, "-e", NULL };
-	int ret;
+	char *argv[8];
+	int n = 0, ret;
 
 	snprintf(append, sizeof(append), "--append=khotest.stage=%d%s",
 		 next_stage,
 		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "");
-	ret = run(load);
+	argv[n++] = KEXEC_TOOL;
+	if (file)
+		argv[n++] = "-s";
+	argv[n++] = "-l";
+	argv[n++] = KERNEL_IMAGE;
+	argv[n++] = "--initrd=" NEXT_INITRD;
+	argv[n++] = "--reuse-cmdline";
+	argv[n++] = append;
+	argv[n] = NULL;
+	ret = run(argv);
 	if (ret)
 		return ret;
 	say("kexec stage=%d -> stage=%d (kexec-tools, %s)", next_stage - 1,
 	    next_stage, file ? "kexec_file_load" : "kexec_load");
-	return run(exec);
+	argv[1] = "-e";
+	argv[2] = NULL;
+	return run(argv);
 }
 
 static void mount_fs(const char *src, const char *dir, const char *type)
@@ -424,6 +447,7 @@ int main(void)
 	    uts.version);
 	report_fdt("in", "/sys/kernel/debug/kho/in/fdt");
 	report_fdt("out", "/sys/kernel/debug/kho/out/fdt");
+	report_file("stats", "/sys/kernel/debug/kho/out/stats");
 
 	if (!strcmp(test, "boot"))
 		result(test, stage, 1, NULL);

@@ -387,6 +387,35 @@ def test_kho_off(name):
     return test
 
 
+def test_kho_reject(name, damage, message):
+    """Kernel A damages the root of its handover; kernel B must refuse it
+    with @message, boot on as a normal boot and hand out nothing."""
+    def test():
+        run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
+                   "kunit.enable=0 test_kho.corrupt=%s" % damage,
+                   timeout=180, mem="1G")
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        kho = kernel_lines(run, "KHO: ")
+        tk = kernel_lines(run, "test_kho: ")
+        if "corrupted %s on purpose" % damage not in tk.get(1, []):
+            return False, "kernel A did not damage %s (log %s)" % (damage,
+                                                                   run.log)
+        b = kho.get(2, [])
+        if not any(t.startswith(message) for t in b):
+            return False, "kernel B said %s, not '%s' (log %s)" % (
+                b, message, run.log)
+        if any("accepted" in t for t in b):
+            return False, "kernel B accepted it (log %s)" % run.log
+        res = [t for t in tk.get(2, []) if t.startswith("RESULT")]
+        if res != ["RESULT status=NONE reason=no-handover"]:
+            return False, "kernel B test_kho: %s (log %s)" % (res, run.log)
+        return True, "kernel B: KHO: " + [t for t in b
+                                          if t.startswith(message)][0]
+    return test
+
+
 def test_harness(name, misbehaviour, expect, timeout):
     """The harness itself: a guest that panics or hangs must be caught."""
     def test():
@@ -410,6 +439,15 @@ TESTS = {
     "kho-kexec-tools": test_kho("kho-kexec-tools", how="kexec-tools",
                                 numa=False, smp=1, mem="1G"),
     "kho-off": test_kho_off("kho-off"),
+    "kho-reject-root-magic": test_kho_reject(
+        "kho-reject-root-magic", "root-magic",
+        "rejecting the handover: bad FDT header"),
+    "kho-reject-root-compatible": test_kho_reject(
+        "kho-reject-root-compatible", "root-compatible",
+        "rejecting the handover: not compatible with kho-v2"),
+    "kho-reject-tracker-root": test_kho_reject(
+        "kho-reject-tracker-root", "tracker-root",
+        "rejecting the handover: bad tracker root"),
     "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 20),
 }
@@ -433,7 +471,7 @@ def check(names):
             ok, detail = (TESTS.get(n) or FAILING[n])()
         except Exception as e:      # a broken test is a failed test
             ok, detail = False, "harness error: %r" % e
-        print("%s %-24s %5.1fs  %s" % ("PASS" if ok else "FAIL", n,
+        print("%s %-28s %5.1fs  %s" % ("PASS" if ok else "FAIL", n,
                                         time.monotonic() - start, detail),
               flush=True)
         passed += ok

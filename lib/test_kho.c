@@ -42,6 +42,7 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kexec_handover.h>
+#include <linux/kho/abi/kexec_handover.h>
 #include <linux/libfdt.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -53,6 +54,8 @@
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 #include <linux/vmstat.h>
+
+#include "../kernel/liveupdate/kexec_handover_internal.h"
 
 #define TEST_KHO_NAME		"test-kho"
 #define TEST_KHO_COMPATIBLE	"kho-test-v1"
@@ -74,6 +77,11 @@ MODULE_PARM_DESC(size_mb, "MiB of folios to preserve for the next kernel");
 static bool fill = true;
 module_param(fill, bool, 0444);
 MODULE_PARM_DESC(fill, "Fill free memory before checking the checksums again");
+
+static char *corrupt;
+module_param(corrupt, charp, 0444);
+MODULE_PARM_DESC(corrupt,
+		 "Damage the handover on purpose: root-magic, root-compatible or tracker-root");
 
 /* One preserved folio; crosses the kexec. */
 struct test_kho_record {
@@ -512,13 +520,48 @@ err_free_folios:
 	return err;
 }
 
+/*
+ * Damage the outgoing handover the way a bug or a bad memory cell might,
+ * so that the harness can check the next kernel refuses it and boots on.
+ */
+static int __init test_kho_corrupt(void)
+{
+	void *root = (void *)kho_out_fdt();
+	u64 bad = 1ULL << 45;	/* far beyond the memory of any test guest */
+	int err = -EINVAL;
+
+	if (!root)
+		return -ENODEV;
+	if (!strcmp(corrupt, "root-magic")) {
+		fdt_set_magic(root, 0);
+		err = 0;
+	} else if (!strcmp(corrupt, "root-compatible")) {
+		err = fdt_setprop_inplace(root, 0, "compatible", "kho-v0",
+					  sizeof("kho-v0"));
+	} else if (!strcmp(corrupt, "tracker-root")) {
+		err = fdt_setprop_inplace(root, 0,
+					  KHO_FDT_MEMORY_MAP_PROP_NAME, &bad,
+					  sizeof(bad));
+	}
+	if (err)
+		pr_err("cannot corrupt %s: %d\n", corrupt, err);
+	else
+		pr_info("corrupted %s on purpose\n", corrupt);
+	return err;
+}
+
 static int __init test_kho_init(void)
 {
+	int err;
+
 	if (!kho_is_enabled()) {
 		pr_info("RESULT status=NONE reason=kho-disabled\n");
 		return 0;
 	}
-	return test_kho_preserve(test_kho_verify() + 1);
+	err = test_kho_preserve(test_kho_verify() + 1);
+	if (!err && corrupt)
+		err = test_kho_corrupt();
+	return err;
 }
 late_initcall(test_kho_init);
 

@@ -211,8 +211,12 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
 # --------------------------------------------------------------------------
 # tests: each returns (passed, one-line detail)
 
-def guest_failure(run):
-    """The reason a guest did not finish normally, or None."""
+def guest_failure(run, allow_warn=False):
+    """The reason a guest did not finish normally, or None.
+
+    A kernel warning is a failure unless @allow_warn (tests that restore
+    damaged data on purpose, where KHO warns once by design).
+    """
     if run.verdict == "timeout":
         return "guest hung: timeout after %.0f s (log %s)" % (run.seconds,
                                                               run.log)
@@ -221,16 +225,16 @@ def guest_failure(run):
     if not run.results():
         return "guest ended without a RESULT line (log %s)" % run.log
     warned = [t for _, t in run.lines if "WARNING: CPU:" in t]
-    if warned:
+    if warned and not allow_warn:
         return "kernel warning: %s (log %s)" % (warned[0].strip(), run.log)
     return None
 
 
-def test_kunit(name, glob):
+def test_kunit(name, glob, extra=""):
     """KUnit suites built into the test kernel, run at boot, KTAP parsed."""
     def test():
         run = qemu(name, "khotest.test=boot kunit.enable=1 "
-                   "kunit.filter_glob=%s" % glob)
+                   "kunit.filter_glob=%s %s" % (glob, extra))
         failure = guest_failure(run)
         if failure:
             return False, failure
@@ -304,64 +308,106 @@ def test_kho(name, how="kexec-raw", hops=1, extra="", mem="2G", smp=2,
         run = qemu(name, "kho=on khotest.test=%s khotest.hops=%d "
                    "kunit.enable=0 %s" % (how, hops, extra),
                    timeout=120 + 180 * hops, mem=mem, smp=smp, numa=numa)
-        failure = guest_failure(run)
-        if failure:
-            return False, failure
-        res = run.results()[-1]
-        if res.get("status") != "PASS":
-            return False, "%s (log %s)" % (res["line"], run.log)
-        tk = kernel_lines(run, "test_kho: ")
-        fdts = kernel_lines(run, "KHOTEST: fdt ")
-        notes = []
-        for stage in range(1, hops + 2):
-            lines = tk.get(stage, [])
-            results = [_kv(t) for t in lines if t.startswith("RESULT")]
-            saved = [_kv(t) for t in lines if t.startswith("preserved")]
-            if len(results) != 1:
-                return False, "kernel %d: %d test_kho RESULT lines (log %s)" % (
-                    stage, len(results), run.log)
-            r = results[0]
-            if stage == 1 and r.get("reason") != "no-handover":
-                return False, "kernel 1: %s (log %s)" % (lines, run.log)
-            if stage > 1:
-                if r.get("status") != "PASS" or \
-                        r.get("generation") != str(stage - 1):
-                    return False, "kernel %d: test_kho %s (log %s)" % (
-                        stage, " ".join("%s=%s" % i for i in r.items()),
-                        run.log)
-                if int(r.get("filled", "0")) <= 0:
-                    return False, "kernel %d did not fill its memory" % stage
-                notes.append("B%d verified %s folios, %s MiB, after "
-                             "filling %s MiB" % (
-                                 stage, r["folios"],
-                                 int(r["bytes"]) >> 20, r["filled"]))
-            if stage <= hops:
-                if len(saved) != 1 or int(saved[0]["bytes"]) < min_mib << 20:
-                    return False, "kernel %d preserved %s (log %s)" % (
-                        stage, saved, run.log)
-                orders = [o for o in saved[0]["orders"].split(",")
-                          if not o.endswith(":0")]
-                if stage == 1:
-                    notes.insert(0, "A preserved %s folios, %s MiB, %d "
-                                 "orders" % (saved[0]["folios"],
-                                             int(saved[0]["bytes"]) >> 20,
-                                             len(orders)))
-            out = [_kv(t) for t in fdts.get(stage, []) if t.startswith("out")]
-            if stage <= hops and (not out or out[0].get("compatible") !=
-                                  "kho-v2" or "test-kho" not in
-                                  out[0].get("subtrees", "").split(",")):
-                return False, "kernel %d out/fdt: %s (log %s)" % (
-                    stage, out, run.log)
-            if stage > 1:
-                prev = [_kv(t) for t in fdts.get(stage - 1, [])
-                        if t.startswith("out")]
-                inn = [_kv(t) for t in fdts.get(stage, [])
-                       if t.startswith("in")]
-                if not inn or not prev or inn[0]["crc"] != prev[0]["crc"]:
-                    return False, "kernel %d in/fdt %s differs from kernel " \
-                        "%d out/fdt %s (log %s)" % (stage, inn, stage - 1,
-                                                    prev, run.log)
-        return True, "; ".join(notes)
+        return check_kho_run(run, hops, min_mib)
+    return test
+
+
+def check_kho_run(run, hops, min_mib, damage=None):
+    """Judge a test_kho chain of @hops kexecs (see test_kho())."""
+    failure = guest_failure(run, allow_warn=damage is not None)
+    if failure:
+        return False, failure
+    res = run.results()[-1]
+    if res.get("status") != "PASS":
+        return False, "%s (log %s)" % (res["line"], run.log)
+    tk = kernel_lines(run, "test_kho: ")
+    fdts = kernel_lines(run, "KHOTEST: fdt ")
+    notes = []
+    for stage in range(1, hops + 2):
+        lines = tk.get(stage, [])
+        results = [_kv(t) for t in lines if t.startswith("RESULT")]
+        saved = [_kv(t) for t in lines if t.startswith("preserved")]
+        if len(results) != 1:
+            return False, "kernel %d: %d test_kho RESULT lines (log %s)" % (
+                stage, len(results), run.log)
+        r = results[0]
+        if stage == 1 and r.get("reason") != "no-handover":
+            return False, "kernel 1: %s (log %s)" % (lines, run.log)
+        if stage > 1:
+            if r.get("status") != "PASS" or \
+                    r.get("generation") != str(stage - 1):
+                return False, "kernel %d: test_kho %s (log %s)" % (
+                    stage, " ".join("%s=%s" % i for i in r.items()),
+                    run.log)
+            if int(r.get("filled", "0")) <= 0:
+                return False, "kernel %d did not fill its memory" % stage
+            prev = [_kv(t) for t in tk.get(stage - 1, [])
+                    if t.startswith("preserved")][0]
+            want = {"vmalloc": "2", "array": prev["array"],
+                    "blocks": prev["blocks"]}
+            if damage:
+                want[{"vmalloc-chunk": "vmalloc",
+                      "array-magic": "array",
+                      "block-cycle": "blocks"}[damage]] = \
+                    {"vmalloc-chunk": "1"}.get(damage, "0")
+                want["rejected"] = damage + ":-22"
+            got = {k: r.get(k) for k in want}
+            if got != want:
+                return False, "kernel %d layers %s, expected %s (log %s)" \
+                    % (stage, got, want, run.log)
+            notes.append("B%d verified %s folios, %s MiB, 2 vmalloc "
+                         "areas, %s array entries, %s block records "
+                         "after filling %s MiB" % (
+                             stage, r["folios"], int(r["bytes"]) >> 20,
+                             r["array"], r["blocks"], r["filled"]))
+            if damage:
+                notes[-1] = "B%d refused %s, verified the rest" % (
+                    stage, r["rejected"])
+        if stage <= hops:
+            if len(saved) != 1 or int(saved[0]["bytes"]) < min_mib << 20:
+                return False, "kernel %d preserved %s (log %s)" % (
+                    stage, saved, run.log)
+            orders = [o for o in saved[0]["orders"].split(",")
+                      if not o.endswith(":0")]
+            if stage == 1:
+                notes.insert(0, "A preserved %s folios, %s MiB, %d "
+                             "orders" % (saved[0]["folios"],
+                                         int(saved[0]["bytes"]) >> 20,
+                                         len(orders)))
+        out = [_kv(t) for t in fdts.get(stage, []) if t.startswith("out")]
+        if stage <= hops and (not out or out[0].get("compatible") !=
+                              "kho-v2" or "test-kho" not in
+                              out[0].get("subtrees", "").split(",")):
+            return False, "kernel %d out/fdt: %s (log %s)" % (
+                stage, out, run.log)
+        if stage > 1:
+            prev = [_kv(t) for t in fdts.get(stage - 1, [])
+                    if t.startswith("out")]
+            inn = [_kv(t) for t in fdts.get(stage, [])
+                   if t.startswith("in")]
+            if not inn or not prev or inn[0]["crc"] != prev[0]["crc"]:
+                return False, "kernel %d in/fdt %s differs from kernel " \
+                    "%d out/fdt %s (log %s)" % (stage, inn, stage - 1,
+                                                prev, run.log)
+    return True, "; ".join(notes)
+
+
+def test_kho_damage(name, damage, message):
+    """Kernel A damages one library layer; kernel B must refuse that one
+    with @message in its log and still verify everything else."""
+    def test():
+        run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
+                   "kunit.enable=0 test_kho.corrupt=%s" % damage,
+                   timeout=300, mem="1G")
+        ok, detail = check_kho_run(run, 1, 64, damage)
+        if not ok:
+            return ok, detail
+        said = [t for t in kernel_lines(run, "KHO: ").get(2, [])
+                if message in t]
+        if not said:
+            return False, "kernel B did not log '%s' (log %s)" % (message,
+                                                                  run.log)
+        return True, "%s; KHO: %s" % (detail, said[0])
     return test
 
 
@@ -431,6 +477,11 @@ def test_harness(name, misbehaviour, expect, timeout):
 
 TESTS = {
     "kunit-example": test_kunit("kunit-example", "example*"),
+    "kunit-kho-radix": test_kunit("kunit-kho-radix", "kho_radix*", "kho=on"),
+    "kunit-kho-vmalloc": test_kunit("kunit-kho-vmalloc", "kho_vmalloc*",
+                                    "kho=on"),
+    "kunit-kho-array": test_kunit("kunit-kho-array", "kho_array*", "kho=on"),
+    "kunit-kho-block": test_kunit("kunit-kho-block", "kho_block*", "kho=on"),
     "kexec-raw": test_kexec("kexec-raw", "kexec-raw"),
     "kexec-tools": test_kexec("kexec-tools", "kexec-tools"),
     "kexec-load-kho-on": test_kexec("kexec-load-kho-on", "kexec-load",
@@ -448,6 +499,12 @@ TESTS = {
     "kho-reject-tracker-root": test_kho_reject(
         "kho-reject-tracker-root", "tracker-root",
         "rejecting the handover: bad tracker root"),
+    "kho-damage-vmalloc-chunk": test_kho_damage(
+        "kho-damage-vmalloc-chunk", "vmalloc-chunk", "vmalloc"),
+    "kho-damage-array-magic": test_kho_damage(
+        "kho-damage-array-magic", "array-magic", "kho_array"),
+    "kho-damage-block-cycle": test_kho_damage(
+        "kho-damage-block-cycle", "block-cycle", "kho_block"),
     "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 20),
 }

@@ -42,7 +42,10 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kexec_handover.h>
+#include <linux/kho/abi/block.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho_array.h>
+#include <linux/kho_block.h>
 #include <linux/libfdt.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -53,6 +56,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
+#include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
 #include "../kernel/liveupdate/kexec_handover_internal.h"
@@ -81,7 +85,7 @@ MODULE_PARM_DESC(fill, "Fill free memory before checking the checksums again");
 static char *corrupt;
 module_param(corrupt, charp, 0444);
 MODULE_PARM_DESC(corrupt,
-		 "Damage the handover on purpose: root-magic, root-compatible or tracker-root");
+		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, vmalloc-chunk, array-magic or block-cycle");
 
 /* One preserved folio; crosses the kexec. */
 struct test_kho_record {
@@ -322,10 +326,347 @@ static void __init test_kho_release(struct test_kho_in *in)
 		kho_restore_free(in->fdt);
 }
 
+/*
+ * The library layers travel next to the folios: two vmalloc areas, a
+ * kho_array of values and of pointers into the preserved folios, and a
+ * kho_block set of records.  Their descriptors sit in the subtree's
+ * "layers" property; everything is derived from the generation, so the
+ * next kernel knows what to expect.
+ */
+#define TEST_KHO_VM_BIG		(SZ_4M + 3 * PAGE_SIZE)
+#define TEST_KHO_VM_SMALL	(5 * PAGE_SIZE + 123)
+#define TEST_KHO_KA_DENSE	1500
+#define TEST_KHO_KA_PTRS	64
+#define TEST_KHO_BLOCKS		3000
+
+/* One kho_block record: 48 bytes. */
+struct test_kho_block_rec {
+	u64 index;
+	u64 generation;
+	u64 data[4];
+};
+
+static_assert(sizeof(struct test_kho_block_rec) == 48);
+
+/* The "layers" property; crosses the kexec. */
+struct test_kho_layers {
+	struct kho_vmalloc vm[2];
+	u64 vm_size[2];
+	u32 vm_csum[2];
+	struct kho_array ka;
+	u64 block_head;
+	u64 block_count;
+	char damage[16];
+} __packed;
+
+static struct test_kho_layers test_kho_layers_out;
+static void *test_kho_vm_out[2];
+static struct kho_block_set test_kho_blocks_out =
+	KHO_BLOCK_SET_INIT(test_kho_blocks_out, struct test_kho_block_rec);
+
+static u64 __init test_kho_mix(u64 a, u64 b)
+{
+	return (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
+}
+
+/*
+ * The @k-th entry of the array: its index, and either a value or the
+ * record whose folio it points at.  Returns false past the last entry.
+ */
+static bool __init test_kho_ka_entry(unsigned long k, u64 gen, u64 nr,
+				     unsigned long *index, void **value,
+				     u64 *rec)
+{
+	unsigned long ptrs = min_t(u64, nr, TEST_KHO_KA_PTRS);
+
+	*value = NULL;
+	if (k < TEST_KHO_KA_DENSE) {
+		*index = k;
+		*value = ka_mk_value(test_kho_mix(k, gen) & LONG_MAX);
+	} else if (k < TEST_KHO_KA_DENSE + ptrs) {
+		*rec = k - TEST_KHO_KA_DENSE;
+		*index = 4096 + *rec * 3;
+	} else if (k == TEST_KHO_KA_DENSE + ptrs) {
+		*index = 1UL << 20;
+		*value = ka_mk_value(gen);
+	} else if (k == TEST_KHO_KA_DENSE + ptrs + 1) {
+		*index = 1UL << 40;
+		*rec = 0;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* How many entries the array of a set of @nr folios holds. */
+static unsigned long __init test_kho_ka_count(u64 nr)
+{
+	unsigned long k = 0, index;
+	void *value;
+	u64 rec;
+
+	while (test_kho_ka_entry(k, 0, nr, &index, &value, &rec))
+		k++;
+	return k;
+}
+
+static u32 __init test_kho_crc(const void *buf, size_t size)
+{
+	return crc32_le(~0, buf, size);
+}
+
+static void __init test_kho_block_fill(struct test_kho_block_rec *r,
+				       u64 index, u64 gen)
+{
+	unsigned int j;
+
+	r->index = index;
+	r->generation = gen;
+	for (j = 0; j < ARRAY_SIZE(r->data); j++)
+		r->data[j] = test_kho_mix(index * 4 + j, gen);
+}
+
+static void __init test_kho_layers_free(void)
+{
+	struct test_kho_layers *l = &test_kho_layers_out;
+	unsigned int i;
+
+	kho_block_set_destroy(&test_kho_blocks_out);
+	kho_array_destroy(&l->ka);
+	for (i = 0; i < ARRAY_SIZE(test_kho_vm_out); i++) {
+		vfree(test_kho_vm_out[i]);
+		test_kho_vm_out[i] = NULL;
+	}
+}
+
+/* Build and preserve the layers; @recs are the preserved folios. */
+static int __init test_kho_layers_preserve(u64 gen,
+					   const struct test_kho_record *recs,
+					   u64 nr)
+{
+	struct test_kho_layers *l = &test_kho_layers_out;
+	unsigned long k, index;
+	struct ka_iter iter;
+	unsigned int i;
+	void *value;
+	int err;
+	u64 rec;
+
+	l->vm_size[0] = TEST_KHO_VM_BIG;
+	l->vm_size[1] = TEST_KHO_VM_SMALL;
+	test_kho_vm_out[0] = vmalloc_huge(TEST_KHO_VM_BIG, GFP_KERNEL);
+	test_kho_vm_out[1] = vmalloc(TEST_KHO_VM_SMALL);
+	err = -ENOMEM;
+	if (!test_kho_vm_out[0] || !test_kho_vm_out[1])
+		goto err_free;
+	for (i = 0; i < 2; i++) {
+		get_random_bytes(test_kho_vm_out[i], l->vm_size[i]);
+		l->vm_csum[i] = test_kho_crc(test_kho_vm_out[i], l->vm_size[i]);
+		err = kho_preserve_vmalloc(test_kho_vm_out[i], &l->vm[i]);
+		if (err)
+			goto err_unpreserve_vm;
+	}
+
+	kho_array_init(&l->ka);
+	ka_iter_init_write(&iter, &l->ka);
+	for (k = 0; test_kho_ka_entry(k, gen, nr, &index, &value, &rec); k++) {
+		if (!value)
+			value = phys_to_virt(recs[rec].phys);
+		err = ka_iter_setpos(&iter, index);
+		err = err ?: ka_iter_setentry(&iter, value);
+		if (err)
+			goto err_unpreserve_vm;
+	}
+	err = kho_array_preserve(&l->ka);
+	if (err)
+		goto err_unpreserve_vm;
+
+	err = kho_block_set_grow(&test_kho_blocks_out, TEST_KHO_BLOCKS);
+	if (err)
+		goto err_unpreserve_array;
+	{
+		struct kho_block_set_it it;
+
+		kho_block_set_it_init(&it, &test_kho_blocks_out, 0);
+		for (k = 0; k < TEST_KHO_BLOCKS; k++)
+			test_kho_block_fill(kho_block_set_it_reserve_entry(&it),
+					    k, gen);
+	}
+	l->block_head = kho_block_set_head_pa(&test_kho_blocks_out);
+	l->block_count = TEST_KHO_BLOCKS;
+	return 0;
+
+err_unpreserve_array:
+	kho_array_unpreserve(&l->ka);
+err_unpreserve_vm:
+	while (i--)
+		kho_unpreserve_vmalloc(&l->vm[i]);
+err_free:
+	test_kho_layers_free();
+	return err;
+}
+
+static void __init test_kho_layers_unpreserve(void)
+{
+	struct test_kho_layers *l = &test_kho_layers_out;
+	unsigned int i;
+
+	kho_array_unpreserve(&l->ka);
+	for (i = 0; i < ARRAY_SIZE(l->vm); i++)
+		kho_unpreserve_vmalloc(&l->vm[i]);
+	test_kho_layers_free();
+}
+
+/* What the next kernel found in the layers, for the RESULT line. */
+struct test_kho_layers_in {
+	unsigned int vmalloc;
+	unsigned long array;
+	unsigned long blocks;
+	char rejected[48];
+};
+
+static int __init test_kho_check_vmalloc(struct test_kho_in *in,
+					 const struct test_kho_layers *l,
+					 unsigned int i)
+{
+	void *vm = kho_restore_vmalloc(&l->vm[i]);
+	int err = 0;
+
+	if (!vm)
+		return -EINVAL;
+	if (test_kho_crc(vm, l->vm_size[i]) != l->vm_csum[i])
+		err = test_kho_fail(in, "vmalloc checksum area=%u", i);
+	vfree(vm);
+	return err;
+}
+
+static int __init test_kho_check_array(struct test_kho_in *in,
+				       struct test_kho_layers *l,
+				       unsigned long *found)
+{
+	unsigned long k = 0, index;
+	struct ka_iter iter;
+	void *entry, *value;
+	int err;
+	u64 rec;
+
+	err = ka_iter_init_restore(&iter, &l->ka);
+	if (err)
+		return err;
+	for (entry = ka_iter_getentry(&iter) ?: ka_iter_nextentry(&iter);
+	     entry; entry = ka_iter_nextentry(&iter), k++) {
+		if (!test_kho_ka_entry(k, in->generation, in->nr, &index,
+				       &value, &rec))
+			break;
+		if (!value)
+			value = phys_to_virt(in->recs[rec].phys);
+		if (ka_iter_getpos(&iter) != index || entry != value) {
+			err = test_kho_fail(in, "array entry=%lu index=%lu",
+					    k, ka_iter_getpos(&iter));
+			goto out;
+		}
+	}
+	if (entry || test_kho_ka_entry(k, in->generation, in->nr, &index,
+				       &value, &rec))
+		err = test_kho_fail(in, "array entries=%lu", k);
+	*found = k;
+out:
+	kho_array_destroy(&l->ka);
+	return err;
+}
+
+static int __init test_kho_check_blocks(struct test_kho_in *in,
+					const struct test_kho_layers *l,
+					unsigned long *found)
+{
+	struct kho_block_set set;
+	struct kho_block_set_it it;
+	struct test_kho_block_rec *r, want;
+	unsigned long k;
+	int err;
+
+	err = kho_block_set_init(&set, sizeof(*r));
+	err = err ?: kho_block_set_restore(&set, l->block_head);
+	if (err)
+		return err;
+	if (set.count != l->block_count) {
+		err = test_kho_fail(in, "blocks count=%lu", set.count);
+		goto out;
+	}
+	kho_block_set_it_init(&it, &set, 0);
+	for (k = 0; (r = kho_block_set_it_read_entry(&it)); k++) {
+		test_kho_block_fill(&want, k, in->generation);
+		if (memcmp(r, &want, sizeof(want))) {
+			err = test_kho_fail(in, "blocks record=%lu", k);
+			goto out;
+		}
+	}
+	*found = k;
+out:
+	kho_block_set_destroy(&set);
+	return err;
+}
+
+/* Fold one layer's check into the verdict; @damage is kernel A's. */
+static int __init test_kho_layer_done(struct test_kho_in *in,
+				      struct test_kho_layers_in *res,
+				      const char *damage, const char *kind,
+				      int ret)
+{
+	bool damaged = !strcmp(damage, kind);
+
+	if (damaged && !ret)
+		return test_kho_fail(in, "%s not refused", kind);
+	if (damaged) {
+		snprintf(res->rejected, sizeof(res->rejected), "%s:%d", kind,
+			 ret);
+		return 0;
+	}
+	if (ret && !*in->reason)
+		return test_kho_fail(in, "%s err=%d", kind, ret);
+	return ret;
+}
+
+/*
+ * Restore and check each layer.  The one kernel A damaged on purpose (if
+ * any) must be refused by its layer; that is noted, not a failure.
+ */
+static int __init test_kho_check_layers(struct test_kho_in *in,
+					struct test_kho_layers_in *res)
+{
+	struct test_kho_layers l;
+	const void *prop;
+	int len, err;
+
+	prop = fdt_getprop(in->fdt, 0, "layers", &len);
+	if (!prop || len != sizeof(l))
+		return test_kho_fail(in, "bad-fdt layers");
+	memcpy(&l, prop, sizeof(l));
+	l.damage[sizeof(l.damage) - 1] = '\0';
+
+	err = test_kho_check_vmalloc(in, &l, 0);
+	res->vmalloc += !err;
+	err = test_kho_layer_done(in, res, l.damage, "vmalloc-chunk", err);
+	if (err)
+		return err;
+	err = test_kho_check_vmalloc(in, &l, 1);
+	res->vmalloc += !err;
+	err = test_kho_layer_done(in, res, l.damage, "vmalloc-small", err);
+	if (err)
+		return err;
+	err = test_kho_check_array(in, &l, &res->array);
+	err = test_kho_layer_done(in, res, l.damage, "array-magic", err);
+	if (err)
+		return err;
+	err = test_kho_check_blocks(in, &l, &res->blocks);
+	return test_kho_layer_done(in, res, l.damage, "block-cycle", err);
+}
+
 /* Check what the previous kernel preserved; returns its generation or 0. */
 static u64 __init test_kho_verify(void)
 {
 	struct test_kho_in *in = &test_kho_in;
+	struct test_kho_layers_in layers = { };
 	char orders[TEST_KHO_ORDERS_LEN];
 	unsigned long filled = 0;
 	LIST_HEAD(blocks);
@@ -348,6 +689,8 @@ static u64 __init test_kho_verify(void)
 		err = test_kho_parse(in, phys);
 	if (!err)
 		err = test_kho_restore(in);
+	if (!err)
+		err = test_kho_check_layers(in, &layers);
 	if (!err && fill) {
 		filled = test_kho_fill(&blocks);
 		err = test_kho_recheck(in);
@@ -360,9 +703,11 @@ static u64 __init test_kho_verify(void)
 		return in->generation;
 	}
 	test_kho_format_orders(orders, sizeof(orders), in->orders);
-	pr_info("RESULT status=PASS generation=%llu folios=%llu bytes=%llu filled=%lu orders=%s\n",
+	pr_info("RESULT status=PASS generation=%llu folios=%llu bytes=%llu filled=%lu orders=%s vmalloc=%u array=%lu blocks=%lu%s%s\n",
 		in->generation, in->restored, in->bytes,
-		filled >> (20 - PAGE_SHIFT), orders);
+		filled >> (20 - PAGE_SHIFT), orders, layers.vmalloc,
+		layers.array, layers.blocks,
+		*layers.rejected ? " rejected=" : "", layers.rejected);
 	return in->generation;
 }
 
@@ -463,6 +808,8 @@ static int __init test_kho_build_fdt(void *fdt, u64 generation, u64 recs,
 				  sizeof(generation));
 	err = err ?: fdt_property(fdt, "records", &recs, sizeof(recs));
 	err = err ?: fdt_property(fdt, "nr-records", &nr, sizeof(nr));
+	err = err ?: fdt_property(fdt, "layers", &test_kho_layers_out,
+				  sizeof(test_kho_layers_out));
 	err = err ?: fdt_end_node(fdt);
 	err = err ?: fdt_finish(fdt);
 	return err ? -EINVAL : 0;
@@ -489,10 +836,14 @@ static int __init test_kho_preserve(u64 generation)
 	if (err)
 		goto err_unpreserve_folios;
 
+	err = test_kho_layers_preserve(generation, out->recs, out->nr);
+	if (err)
+		goto err_unpreserve_folios;
+
 	out->fdt = kho_alloc_preserve(TEST_KHO_FDT_SIZE);
 	if (IS_ERR(out->fdt)) {
 		err = PTR_ERR(out->fdt);
-		goto err_unpreserve_folios;
+		goto err_unpreserve_layers;
 	}
 
 	err = test_kho_build_fdt(out->fdt, generation,
@@ -505,12 +856,16 @@ static int __init test_kho_preserve(u64 generation)
 		goto err_free_fdt;
 
 	test_kho_format_orders(orders, sizeof(orders), out->orders);
-	pr_info("preserved generation=%llu folios=%lu bytes=%llu orders=%s\n",
-		generation, out->nr, out->bytes, orders);
+	pr_info("preserved generation=%llu folios=%lu bytes=%llu orders=%s vmalloc_order=%u array=%lu blocks=%llu\n",
+		generation, out->nr, out->bytes, orders,
+		test_kho_layers_out.vm[0].order, test_kho_ka_count(out->nr),
+		test_kho_layers_out.block_count);
 	return 0;
 
 err_free_fdt:
 	kho_unpreserve_free(out->fdt);
+err_unpreserve_layers:
+	test_kho_layers_unpreserve();
 err_unpreserve_folios:
 	test_kho_unpreserve_folios(out);
 	kho_unpreserve_free(out->recs);
@@ -518,6 +873,36 @@ err_free_folios:
 	test_kho_free_folios(out);
 	pr_err("preserve failed: %d\n", err);
 	return err;
+}
+
+/* Damage one library layer; the next kernel must refuse just that one. */
+static int __init test_kho_corrupt_layer(void)
+{
+	struct test_kho_layers *l;
+	int len;
+
+	l = fdt_getprop_w(test_kho_out.fdt, 0, "layers", &len);
+	if (!l || len != sizeof(*l))
+		return -EINVAL;
+	if (!strcmp(corrupt, "vmalloc-chunk")) {
+		struct kho_vmalloc_chunk *chunk = phys_to_virt(l->vm[0].first);
+
+		/* the second block twice: the restore must refuse the copy */
+		chunk->phys[0] = chunk->phys[1];
+	} else if (!strcmp(corrupt, "array-magic")) {
+		l->ka.magic ^= 0x20;
+	} else if (!strcmp(corrupt, "block-cycle")) {
+		struct kho_block_header_ser *hdr;
+
+		hdr = phys_to_virt(l->block_head);
+		while (hdr->next)
+			hdr = phys_to_virt(hdr->next);
+		hdr->next = l->block_head;
+	} else {
+		return -EINVAL;
+	}
+	strscpy(l->damage, corrupt, sizeof(l->damage));
+	return 0;
 }
 
 /*
@@ -542,6 +927,8 @@ static int __init test_kho_corrupt(void)
 		err = fdt_setprop_inplace(root, 0,
 					  KHO_FDT_MEMORY_MAP_PROP_NAME, &bad,
 					  sizeof(bad));
+	} else {
+		err = test_kho_corrupt_layer();
 	}
 	if (err)
 		pr_err("cannot corrupt %s: %d\n", corrupt, err);

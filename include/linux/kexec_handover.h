@@ -8,11 +8,12 @@
  * DOC: Kexec handover API
  *
  * A subsystem preserves memory with kho_preserve_folio(),
- * kho_preserve_pages() or kho_alloc_preserve(), describes it in an FDT of
- * its own and registers that FDT with kho_add_subtree().  After kexec_file
- * the next kernel finds the FDT with kho_retrieve_subtree() and takes the
- * memory back with kho_restore_folio(), kho_restore_pages() or
- * kho_restore_free().  The core serialises itself; callers need no locks.
+ * kho_preserve_pages(), kho_alloc_preserve() or kho_preserve_vmalloc(),
+ * describes it in an FDT of its own and registers that FDT with
+ * kho_add_subtree().  After kexec_file the next kernel finds the FDT with
+ * kho_retrieve_subtree() and takes the memory back with kho_restore_folio(),
+ * kho_restore_pages(), kho_restore_free() or kho_restore_vmalloc().  The
+ * core serialises itself; callers need no locks.
  * Without CONFIG_KEXEC_HANDOVER every call fails with -EOPNOTSUPP, NULL
  * or false.
  */
@@ -21,6 +22,7 @@
 
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/kho/abi/kexec_handover.h>
 #include <linux/types.h>
 
 struct folio;
@@ -43,6 +45,10 @@ void kho_unpreserve_free(void *mem);
 void kho_restore_free(void *mem);
 struct folio *kho_restore_folio(phys_addr_t phys);
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages);
+
+int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *preservation);
+void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation);
+void *kho_restore_vmalloc(const struct kho_vmalloc *preservation);
 
 int kho_add_subtree(const char *name, void *fdt);
 void kho_remove_subtree(void *fdt);
@@ -100,6 +106,19 @@ static inline struct folio *kho_restore_folio(phys_addr_t phys)
 
 static inline struct page *kho_restore_pages(phys_addr_t phys,
 					     unsigned long nr_pages)
+{
+	return NULL;
+}
+
+static inline int kho_preserve_vmalloc(void *ptr,
+				       struct kho_vmalloc *preservation)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation) { }
+
+static inline void *kho_restore_vmalloc(const struct kho_vmalloc *preservation)
 {
 	return NULL;
 }

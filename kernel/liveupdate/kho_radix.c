@@ -35,11 +35,12 @@ static_assert(sizeof(struct kho_radix_leaf) == PAGE_SIZE);
  * @phys:  physical address of the block, aligned to its size
  * @order: the block is 2^@order pages
  *
- * Return: the key, or 0 (never a valid key) if @order is out of range.
+ * Return: the key, or 0 (never a valid key) if @order is not below
+ * KHO_ORDER_0_LOG2.
  */
 u64 kho_radix_encode_key(phys_addr_t phys, unsigned int order)
 {
-	if (order > KHO_ORDER_0_LOG2)
+	if (order >= KHO_ORDER_0_LOG2)
 		return 0;
 	return BIT_ULL(KHO_ORDER_0_LOG2 - order) |
 	       ((u64)phys >> (PAGE_SHIFT + order));
@@ -52,13 +53,13 @@ EXPORT_SYMBOL_IF_KUNIT(kho_radix_encode_key);
  * @order: where to store the block's order
  *
  * Return: the block's physical address.  A key with no order bit in range
- * (0, or a bit above KHO_ORDER_0_LOG2) sets @order to UINT_MAX.
+ * (0 or 1, or a bit above KHO_ORDER_0_LOG2) sets @order to UINT_MAX.
  */
 phys_addr_t kho_radix_decode_key(u64 key, unsigned int *order)
 {
 	unsigned int top;
 
-	if (!key || key >> (KHO_ORDER_0_LOG2 + 1)) {
+	if (key <= 1 || key >> (KHO_ORDER_0_LOG2 + 1)) {
 		*order = UINT_MAX;
 		return 0;
 	}
@@ -67,6 +68,12 @@ phys_addr_t kho_radix_decode_key(u64 key, unsigned int *order)
 	return (phys_addr_t)((key & ~BIT_ULL(top)) << (PAGE_SHIFT + *order));
 }
 EXPORT_SYMBOL_IF_KUNIT(kho_radix_decode_key);
+
+/* Is @phys aligned to a block of @order (below KHO_ORDER_0_LOG2)? */
+static bool kho_radix_aligned(phys_addr_t phys, unsigned int order)
+{
+	return !((u64)phys & ((1ULL << (PAGE_SHIFT + order)) - 1));
+}
 
 /* Index of @key in a node of @level (1..5). */
 static unsigned int kho_radix_index(u64 key, unsigned int level)
@@ -169,10 +176,10 @@ static struct kho_radix_leaf *kho_radix_leaf(struct kho_radix_tree *tree,
  * @phys:  physical address of the block
  * @order: the block is 2^@order pages
  *
- * Return: 0; -EINVAL if @order is out of range or @phys is not aligned to
- * the block size; -EEXIST if the block is already recorded; -ENOMEM if a
- * tree page cannot be allocated (the tree is left as it was, apart from
- * empty tables).
+ * Return: 0; -EINVAL if @order is not below KHO_ORDER_0_LOG2 or @phys is
+ * not aligned to the block size; -EEXIST if the block is already recorded;
+ * -ENOMEM if a tree page cannot be allocated (the tree is left as it was,
+ * apart from empty tables).
  */
 int kho_radix_add(struct kho_radix_tree *tree, phys_addr_t phys,
 		  unsigned int order)
@@ -181,8 +188,7 @@ int kho_radix_add(struct kho_radix_tree *tree, phys_addr_t phys,
 	u64 key;
 	int ret = 0;
 
-	if (order > KHO_ORDER_0_LOG2 ||
-	    phys & ((PAGE_SIZE << order) - 1))
+	if (order >= KHO_ORDER_0_LOG2 || !kho_radix_aligned(phys, order))
 		return -EINVAL;
 	key = kho_radix_encode_key(phys, order);
 
@@ -205,7 +211,8 @@ EXPORT_SYMBOL_IF_KUNIT(kho_radix_add);
  * @phys:  physical address of the block
  * @order: the block is 2^@order pages
  *
- * A block that is not recorded is ignored.  Tables are not freed.
+ * A block that is not recorded (or a misaligned @phys) is ignored.  Tables
+ * are not freed.
  */
 void kho_radix_del(struct kho_radix_tree *tree, phys_addr_t phys,
 		   unsigned int order)
@@ -213,7 +220,7 @@ void kho_radix_del(struct kho_radix_tree *tree, phys_addr_t phys,
 	struct kho_radix_leaf *leaf;
 	u64 key = kho_radix_encode_key(phys, order);
 
-	if (!key)
+	if (!key || !kho_radix_aligned(phys, order))
 		return;
 	mutex_lock(&tree->lock);
 	leaf = kho_radix_leaf(tree, key, false);
@@ -238,7 +245,7 @@ bool kho_radix_test(struct kho_radix_tree *tree, phys_addr_t phys,
 	u64 key = kho_radix_encode_key(phys, order);
 	bool ret = false;
 
-	if (!key)
+	if (!key || !kho_radix_aligned(phys, order))
 		return false;
 	mutex_lock(&tree->lock);
 	leaf = kho_radix_leaf(tree, key, false);

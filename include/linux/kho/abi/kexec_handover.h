@@ -11,6 +11,7 @@
 #define _LINUX_KHO_ABI_KEXEC_HANDOVER_H
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/log2.h>
 #include <linux/math.h>
 #include <linux/types.h>
@@ -112,5 +113,94 @@ struct kho_scratch_area {
 	u64 addr;
 	u64 size;
 };
+
+/**
+ * DOC: vmalloc preservation
+ *
+ * A vmalloc area is handed over as a &struct kho_vmalloc, which its owner
+ * embeds in a blob of its own (an FDT property, a record, ...), and a chain
+ * of chunk pages (&struct kho_vmalloc_chunk) that list the physical blocks
+ * behind the area in the order they are mapped::
+ *
+ *   struct kho_vmalloc        chunk 0                  chunk 1
+ *   +-------------+           +----------------+       +----------------+
+ *   | first ------+---------->| hdr.next ------+------>| hdr.next = 0   |
+ *   | total_pages |           | phys[0]        |       | phys[0]        |
+ *   | flags       |           | ...            |       | ...            |
+ *   | order       |           | phys[510]      |       | phys[k] = 0    |
+ *   +-------------+           +----------------+       +----------------+
+ *
+ * The area is made of total_pages pages in blocks of 2^order pages each;
+ * phys[] lists the block that backs each successive 2^order pages of the
+ * area.  Each chunk is one page and holds KHO_VMALLOC_CHUNK_ENTRIES (511
+ * with 4 KiB pages) entries.  The rules:
+ *
+ * - first is the physical address of the first chunk, 0 if there is none
+ *   (a descriptor that describes nothing); hdr.next is the physical address
+ *   of the next chunk, 0 in the last one.
+ * - Every chunk is a preserved order-0 page; every block listed is a
+ *   preserved block of exactly @order, aligned to its size.
+ * - Entries are filled front to back; a chunk's list ends at its first 0
+ *   entry, or at its end if it is full.  Only the last chunk may end early,
+ *   and a chain has no more chunks than the entries need.
+ * - The number of listed blocks is total_pages >> order; total_pages is a
+ *   non-zero multiple of 2^order and order is at most MAX_PAGE_ORDER.
+ * - flags has KHO_VMALLOC_ALLOC set; only KHO_VMALLOC_ALLOC and
+ *   KHO_VMALLOC_HUGE_VMAP may be set; an order above 0 requires
+ *   KHO_VMALLOC_HUGE_VMAP.
+ *
+ * The next kernel refuses a descriptor that breaks any of these rules.
+ */
+
+/** KHO_VMALLOC_ALLOC: the area came from vmalloc() and friends (VM_ALLOC). */
+#define KHO_VMALLOC_ALLOC	0x1
+/**
+ * KHO_VMALLOC_HUGE_VMAP: the area allowed huge mappings (VM_ALLOW_HUGE_VMAP,
+ * as from vmalloc_huge()); blocks of an order above 0 are mapped with
+ * page-table entries of that size where the architecture can.
+ */
+#define KHO_VMALLOC_HUGE_VMAP	0x2
+/** KHO_VMALLOC_FLAGS: every flag this version of the format knows. */
+#define KHO_VMALLOC_FLAGS	(KHO_VMALLOC_ALLOC | KHO_VMALLOC_HUGE_VMAP)
+
+/** KHO_VMALLOC_CHUNK_ENTRIES: block addresses in one chunk page. */
+#define KHO_VMALLOC_CHUNK_ENTRIES	((PAGE_SIZE - sizeof(u64)) / sizeof(u64))
+
+/**
+ * struct kho_vmalloc_chunk - one page of the block list of a vmalloc area
+ * @hdr:      chunk header
+ * @hdr.next: physical address of the next chunk, 0 in the last chunk
+ * @phys:     physical addresses of the area's blocks, in mapping order;
+ *            the list ends at the first 0 entry unless the chunk is full
+ *
+ * A chunk is exactly one page and is itself preserved memory.
+ */
+struct kho_vmalloc_chunk {
+	struct {
+		u64 next;
+	} hdr;
+	u64 phys[KHO_VMALLOC_CHUNK_ENTRIES];
+};
+
+static_assert(sizeof(struct kho_vmalloc_chunk) == PAGE_SIZE);
+
+/**
+ * struct kho_vmalloc - descriptor of a preserved vmalloc area
+ * @first:       physical address of the first chunk, 0 if there is none
+ * @total_pages: size of the area in pages
+ * @flags:       KHO_VMALLOC_ALLOC, optionally KHO_VMALLOC_HUGE_VMAP
+ * @order:       every block listed in the chunks is 2^@order pages
+ *
+ * The owner of the area embeds this descriptor in its own preserved data;
+ * kho_preserve_vmalloc() fills it and kho_restore_vmalloc() reads it.
+ */
+struct kho_vmalloc {
+	u64 first;
+	u32 total_pages;
+	u16 flags;
+	u16 order;
+};
+
+static_assert(sizeof(struct kho_vmalloc) == 16);
 
 #endif /* _LINUX_KHO_ABI_KEXEC_HANDOVER_H */

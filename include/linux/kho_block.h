@@ -32,7 +32,9 @@
  *
  * A set is not locked internally.  The caller serialises every call on a
  * set, iterators included, and keeps the set stable while a kexec may
- * start (for instance from the live update freeze step).
+ * start (for instance from the live update freeze step).  Without
+ * CONFIG_KEXEC_HANDOVER the calls fail with -EOPNOTSUPP or hand out
+ * nothing.
  */
 #ifndef _LINUX_KHO_BLOCK_H
 #define _LINUX_KHO_BLOCK_H

@@ -35,8 +35,6 @@
 #define KHO_FDT_SIZE		PAGE_SIZE
 /* The largest root FDT an incoming kernel accepts. */
 #define KHO_FDT_MAX_SIZE	SZ_64K
-/* Head page of a preserved block in the next kernel: magic and order. */
-#define KHO_PAGE_MAGIC		0x4b484f50UL	/* "KHOP" */
 
 static bool kho_enable __ro_after_init =
 	IS_ENABLED(CONFIG_KEXEC_HANDOVER_ENABLE_DEFAULT);
@@ -260,36 +258,6 @@ static bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
 /* ---------------------------------------------------------------------- */
 /* Incoming handover                                                     */
 
-/* Validate the root FDT, mapped early; returns the tracker root or 0. */
-static phys_addr_t __init kho_check_fdt(const void *fdt, u64 fdt_len)
-{
-	const u64 *map;
-	int len, err;
-
-	err = fdt_check_header(fdt);
-	if (err) {
-		pr_err("rejecting the handover: bad FDT header (%d)\n", err);
-		return 0;
-	}
-	if (fdt_totalsize(fdt) > fdt_len) {
-		pr_err("rejecting the handover: FDT size %u is over %llu\n",
-		       fdt_totalsize(fdt), fdt_len);
-		return 0;
-	}
-	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE)) {
-		pr_err("rejecting the handover: not compatible with %s\n",
-		       KHO_FDT_COMPATIBLE);
-		return 0;
-	}
-	map = fdt_getprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
-	if (!map || len != sizeof(*map) || !*map || !PAGE_ALIGNED(*map)) {
-		pr_err("rejecting the handover: bad %s\n",
-		       KHO_FDT_MEMORY_MAP_PROP_NAME);
-		return 0;
-	}
-	return *map;
-}
-
 /* Validate the scratch array, mapped early. */
 static bool __init kho_check_scratch(const struct kho_scratch_area *areas,
 				     unsigned int cnt)
@@ -349,8 +317,8 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 		pr_err("rejecting the handover: cannot map it\n");
 		goto out;
 	}
-	map = kho_check_fdt(fdt, fdt_len);
-	if (!map || !kho_check_scratch(areas, cnt))
+	if (kho_fdt_check(fdt, fdt_len, &map) ||
+	    !kho_check_scratch(areas, cnt))
 		goto out;
 
 	for (i = 0; i < cnt; i++) {
@@ -380,81 +348,6 @@ out:
 		early_memunmap(fdt, fdt_len);
 }
 
-struct kho_walk_ctx {
-	unsigned long tables;
-	unsigned long max_tables;
-	int err;
-	phys_addr_t bad;
-};
-
-/* A tree page: RAM, not scratch, and not more tables than memory has. */
-static bool __init kho_check_table(phys_addr_t phys, void *arg)
-{
-	struct kho_walk_ctx *ctx = arg;
-
-	if (++ctx->tables > ctx->max_tables ||
-	    !memblock_is_region_memory(phys, PAGE_SIZE) ||
-	    kho_overlaps_scratch(phys, PAGE_SIZE)) {
-		ctx->bad = phys;
-		return false;
-	}
-	return true;
-}
-
-static int __init kho_check_block(phys_addr_t phys, unsigned int order,
-				  void *arg)
-{
-	struct kho_walk_ctx *ctx = arg;
-	phys_addr_t size = PAGE_SIZE << order;
-
-	if (order > MAX_PAGE_ORDER || !memblock_is_region_memory(phys, size) ||
-	    kho_overlaps_scratch(phys, size)) {
-		ctx->bad = phys;
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
-				    void *arg)
-{
-	phys_addr_t size = PAGE_SIZE << order;
-	struct page *page = pfn_to_page(PHYS_PFN(phys));
-
-	memblock_reserve(phys, size);
-	memblock_reserved_mark_noinit(phys, size);
-	set_page_private(page, KHO_PAGE_MAGIC << 32 | order);
-	kho_in.blocks[order]++;
-	return 0;
-}
-
-/*
- * Reserve every preserved block, if the whole tree is sound.  The walk runs
- * twice: a tree that is refused half-way must leave nothing reserved.
- */
-static int __init kho_reserve_preserved(void)
-{
-	struct kho_walk_ctx ctx = {
-		.max_tables = PHYS_PFN(memblock_phys_mem_size()),
-	};
-	const struct kho_radix_node *root;
-	int err;
-
-	if (!kho_check_table(kho_in.map_phys, &ctx)) {
-		pr_err("rejecting the handover: bad tracker root %pa\n",
-		       &kho_in.map_phys);
-		return -EINVAL;
-	}
-	root = phys_to_virt(kho_in.map_phys);
-	err = kho_radix_walk(root, kho_check_table, kho_check_block, &ctx);
-	if (err) {
-		pr_err("rejecting the handover: bad preserved-memory map near %pa (%d)\n",
-		       &ctx.bad, err);
-		return err;
-	}
-	return kho_radix_walk(root, kho_check_table, kho_reserve_block, &ctx);
-}
-
 /**
  * kho_memory_init - reserve preserved memory and set up scratch
  *
@@ -468,7 +361,9 @@ void __init kho_memory_init(void)
 {
 	if (kho_in.fdt_phys) {
 		kho_scratch = phys_to_virt(kho_in.scratch_phys);
-		if (!kho_reserve_preserved()) {
+		if (!kho_reserve_preserved(kho_in.map_phys, kho_scratch,
+					   kho_scratch_cnt, kho_in.blocks,
+					   true)) {
 			kho_in.accepted = true;
 			pr_info("handover accepted\n");
 		} else {
@@ -833,19 +728,10 @@ EXPORT_SYMBOL_GPL(kho_remove_subtree);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys)
 {
 	const void *fdt = kho_in_fdt();
-	const u64 *val;
-	int off, len;
 
 	if (!fdt)
 		return -ENOENT;
-	off = fdt_subnode_offset(fdt, 0, name);
-	if (off < 0)
-		return -ENOENT;
-	val = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
-	if (!val || len != sizeof(*val) || !*val || !PAGE_ALIGNED(*val))
-		return -EINVAL;
-	*phys = *val;
-	return 0;
+	return kho_fdt_subtree(fdt, name, phys);
 }
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
 

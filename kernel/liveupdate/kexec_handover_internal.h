@@ -22,12 +22,23 @@ struct kho_stats {
 	unsigned long in_blocks[KHO_ORDER_0_LOG2 + 1];
 };
 
+/* Head page of a preserved block in the next kernel: magic and order. */
+#define KHO_PAGE_MAGIC		0x4b484f50UL	/* "KHOP" */
+
 extern struct kho_scratch_area *kho_scratch;
 extern unsigned int kho_scratch_cnt;
 
 const void *kho_in_fdt(void);
 const void *kho_out_fdt(void);
 void kho_stats(struct kho_stats *st);
+
+/* kho_reserve.c: decoders of the incoming handover */
+int kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map);
+int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys);
+int kho_reserve_preserved(phys_addr_t map,
+			  const struct kho_scratch_area *scratch,
+			  unsigned int nr_scratch, unsigned long *blocks,
+			  bool coalesce);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_subtree_add(const char *name, void *fdt);

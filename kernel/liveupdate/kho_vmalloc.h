@@ -142,8 +142,8 @@ static inline int kho_vmalloc_check(const struct kho_vmalloc *desc,
 
 		if (w->chunks == max_chunks)
 			return kho_vmalloc_fail(w, -ELOOP,
-						"chain goes on after %lu chunks (cycle?), next at %#llx",
-						max_chunks, phys);
+						"chain is longer than the %lu chunk(s) %lu blocks need (cycle?), next at %#llx",
+						max_chunks, nr_blocks, phys);
 		if (!IS_ALIGNED(phys, PAGE_SIZE))
 			return kho_vmalloc_fail(w, -EINVAL,
 						"chunk %lu at %#llx is not page aligned",

@@ -147,7 +147,8 @@ static void kho_reserve_run(struct kho_walk_ctx *ctx)
 		return;
 	memblock_reserve(ctx->run_start, size);
 	memblock_reserved_mark_noinit(ctx->run_start, size);
-	ctx->run_start = ctx->run_end = 0;
+	ctx->run_start = 0;
+	ctx->run_end = 0;
 }
 
 static void kho_mark_block(struct kho_walk_ctx *ctx, phys_addr_t phys,

@@ -11,6 +11,7 @@
  * Only basic kernel headers are used here so that tools/testing/kho can
  * build this file natively.
  */
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
@@ -75,6 +76,17 @@ static bool kho_radix_aligned(phys_addr_t phys, unsigned int order)
 	return !((u64)phys & ((1ULL << (PAGE_SHIFT + order)) - 1));
 }
 
+/*
+ * Every tree page comes from here, so that KUnit can make an allocation
+ * fail at any depth and check that the tree stays consistent.
+ */
+VISIBLE_IF_KUNIT void *kho_radix_alloc_table(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kho_radix_alloc_table);
+	return (void *)get_zeroed_page(GFP_KERNEL);
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_alloc_table);
+
 /* Index of @key in a node of @level (1..5). */
 static unsigned int kho_radix_index(u64 key, unsigned int level)
 {
@@ -94,7 +106,7 @@ int kho_radix_init(struct kho_radix_tree *tree)
 {
 	memset(tree, 0, sizeof(*tree));
 	mutex_init(&tree->lock);
-	tree->root = (struct kho_radix_node *)get_zeroed_page(GFP_KERNEL);
+	tree->root = kho_radix_alloc_table();
 	if (!tree->root)
 		return -ENOMEM;
 	tree->nodes = 1;
@@ -156,7 +168,7 @@ static struct kho_radix_leaf *kho_radix_leaf(struct kho_radix_tree *tree,
 
 			if (!alloc)
 				return NULL;
-			page = (void *)get_zeroed_page(GFP_KERNEL);
+			page = kho_radix_alloc_table();
 			if (!page)
 				return NULL;
 			*slot = virt_to_phys(page);

@@ -65,4 +65,8 @@ bool kho_radix_test(struct kho_radix_tree *tree, phys_addr_t phys,
 int kho_radix_walk(const struct kho_radix_node *root, kho_radix_check_t check,
 		   kho_radix_visit_t visit, void *arg);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+void *kho_radix_alloc_table(void);
+#endif
+
 #endif /* _KERNEL_LIVEUPDATE_KHO_RADIX_H */

@@ -12,6 +12,7 @@
  * only ever sees a sound tree.
  */
 #include <kunit/resource.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/bitops.h>
@@ -1138,6 +1139,62 @@ static void kho_radix_kunit_walk_hand_built(struct kunit *test)
 
 #define KHO_TEST_CHURN	256
 
+/* Table allocations left before the stub starts failing them. */
+static int kho_test_allocs_left;
+
+static void *kho_test_alloc_table(void)
+{
+	if (kho_test_allocs_left-- <= 0)
+		return NULL;
+	return (void *)get_zeroed_page(GFP_KERNEL);
+}
+
+/*
+ * A failed table allocation at any depth: -ENOMEM, no block recorded, the
+ * counters match the pages linked so far, and a later add succeeds.
+ */
+static void kho_radix_kunit_alloc_failure(struct kunit *test)
+{
+	const phys_addr_t phys = SZ_1G + SZ_2M;
+	struct kho_radix_tree *tree;
+	unsigned int fail_at, order;
+	int ret;
+
+	tree = kunit_kzalloc(test, sizeof(*tree), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tree);
+
+	/* the root itself */
+	kunit_activate_static_stub(test, kho_radix_alloc_table,
+				   kho_test_alloc_table);
+	kho_test_allocs_left = 0;
+	KUNIT_EXPECT_EQ(test, kho_radix_init(tree), -ENOMEM);
+	KUNIT_EXPECT_NULL(test, tree->root);
+
+	/* an empty tree needs 5 tables for its first block: fail each one */
+	for (fail_at = 0; fail_at < KHO_TREE_MAX_DEPTH - 1; fail_at++) {
+		kho_test_allocs_left = 1;
+		KUNIT_ASSERT_EQ(test, kho_radix_init(tree), 0);
+		kho_test_allocs_left = fail_at;
+		ret = kho_radix_add(tree, phys, 0);
+		KUNIT_EXPECT_EQ(test, ret, -ENOMEM);
+		KUNIT_EXPECT_FALSE(test, kho_radix_test(tree, phys, 0));
+		for (order = 0; order <= KHO_ORDER_0_LOG2; order++)
+			KUNIT_EXPECT_EQ(test, tree->blocks[order], 0UL);
+		KUNIT_EXPECT_EQ(test, tree->nodes, 1UL + fail_at);
+		KUNIT_EXPECT_EQ(test, tree->leaves, 0UL);
+
+		/* allocations work again: the tables made so far are reused */
+		kho_test_allocs_left = INT_MAX;
+		KUNIT_EXPECT_EQ(test, kho_radix_add(tree, phys, 0), 0);
+		KUNIT_EXPECT_TRUE(test, kho_radix_test(tree, phys, 0));
+		KUNIT_EXPECT_EQ(test, tree->nodes, 5UL);
+		KUNIT_EXPECT_EQ(test, tree->leaves, 1UL);
+		KUNIT_EXPECT_EQ(test, tree->blocks[0], 1UL);
+		kho_radix_destroy(tree);
+	}
+	kunit_deactivate_static_stub(test, kho_radix_alloc_table);
+}
+
 static void kho_radix_kunit_churn(struct kunit *test)
 {
 	static const unsigned int orders[] = { 0, 0, 1, 3, 9, 10, 18, 0 };
@@ -1257,6 +1314,7 @@ static struct kunit_case kho_radix_test_cases[] = {
 	KUNIT_CASE(kho_radix_kunit_walk_misaligned_table),
 	KUNIT_CASE(kho_radix_kunit_walk_key_above_order0),
 	KUNIT_CASE(kho_radix_kunit_walk_hand_built),
+	KUNIT_CASE(kho_radix_kunit_alloc_failure),
 	KUNIT_CASE(kho_radix_kunit_churn),
 	{}
 };

@@ -29,7 +29,7 @@
  *
  * Return: 0, or -EINVAL with a log line saying what is wrong.
  */
-int kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map)
+int __init kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map)
 {
 	const u64 *prop;
 	int plen, err;
@@ -99,7 +99,7 @@ struct kho_walk_ctx {
 	phys_addr_t run_end;
 };
 
-static bool kho_in_scratch(const struct kho_walk_ctx *ctx, phys_addr_t addr,
+static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx, phys_addr_t addr,
 			   phys_addr_t size)
 {
 	unsigned int i;
@@ -113,7 +113,7 @@ static bool kho_in_scratch(const struct kho_walk_ctx *ctx, phys_addr_t addr,
 }
 
 /* A tree page: RAM, not scratch, and not more tables than memory has. */
-static bool kho_check_table(phys_addr_t phys, void *arg)
+static bool __init kho_check_table(phys_addr_t phys, void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 
@@ -126,7 +126,8 @@ static bool kho_check_table(phys_addr_t phys, void *arg)
 	return true;
 }
 
-static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
+static int __init kho_check_block(phys_addr_t phys, unsigned int order,
+				  void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 	phys_addr_t size = PAGE_SIZE << order;
@@ -139,7 +140,7 @@ static int kho_check_block(phys_addr_t phys, unsigned int order, void *arg)
 	return 0;
 }
 
-static void kho_reserve_run(struct kho_walk_ctx *ctx)
+static void __init kho_reserve_run(struct kho_walk_ctx *ctx)
 {
 	phys_addr_t size = ctx->run_end - ctx->run_start;
 
@@ -151,7 +152,7 @@ static void kho_reserve_run(struct kho_walk_ctx *ctx)
 	ctx->run_end = 0;
 }
 
-static void kho_mark_block(struct kho_walk_ctx *ctx, phys_addr_t phys,
+static void __init kho_mark_block(struct kho_walk_ctx *ctx, phys_addr_t phys,
 			   unsigned int order)
 {
 	struct page *page = pfn_to_page(PHYS_PFN(phys));
@@ -161,7 +162,8 @@ static void kho_mark_block(struct kho_walk_ctx *ctx, phys_addr_t phys,
 }
 
 /* Reserve runs of contiguous blocks with one memblock call each. */
-static int kho_reserve_block(phys_addr_t phys, unsigned int order, void *arg)
+static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
+				    void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 
@@ -175,7 +177,8 @@ static int kho_reserve_block(phys_addr_t phys, unsigned int order, void *arg)
 }
 
 /* The baseline for tools/testing/kho: one memblock call per block. */
-static int kho_reserve_one(phys_addr_t phys, unsigned int order, void *arg)
+static int __init kho_reserve_one(phys_addr_t phys, unsigned int order,
+				  void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 	phys_addr_t size = PAGE_SIZE << order;
@@ -205,10 +208,10 @@ static int kho_reserve_one(phys_addr_t phys, unsigned int order, void *arg)
  * Return: 0, or -EINVAL with a log line if the tree is refused, in which
  * case nothing was reserved.
  */
-int kho_reserve_preserved(phys_addr_t map,
-			  const struct kho_scratch_area *scratch,
-			  unsigned int nr_scratch, unsigned long *blocks,
-			  bool coalesce)
+int __init kho_reserve_preserved(phys_addr_t map,
+				 const struct kho_scratch_area *scratch,
+				 unsigned int nr_scratch, unsigned long *blocks,
+				 bool coalesce)
 {
 	struct kho_walk_ctx ctx = {
 		.scratch = scratch,

@@ -99,8 +99,8 @@ struct kho_walk_ctx {
 	phys_addr_t run_end;
 };
 
-static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx, phys_addr_t addr,
-			   phys_addr_t size)
+static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx,
+				  phys_addr_t addr, phys_addr_t size)
 {
 	unsigned int i;
 
@@ -152,8 +152,8 @@ static void __init kho_reserve_run(struct kho_walk_ctx *ctx)
 	ctx->run_end = 0;
 }
 
-static void __init kho_mark_block(struct kho_walk_ctx *ctx, phys_addr_t phys,
-			   unsigned int order)
+static void __init kho_mark_block(struct kho_walk_ctx *ctx,
+				  phys_addr_t phys, unsigned int order)
 {
 	struct page *page = pfn_to_page(PHYS_PFN(phys));
 

@@ -18,6 +18,8 @@ FRAGMENT := harness/kho-test.config
 TESTS    ?=
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+# clones at other paths share the cache: paths under the clone become relative
+export CCACHE_BASEDIR ?= $(CURDIR)
 
 .PHONY: all deps tree config kernel check demo clean
 

@@ -10,7 +10,8 @@
  * (get_zeroed_page(), free_page()), virt_to_page(), virt_to_phys(),
  * phys_to_virt() and kho_{preserve,unpreserve,restore}_pages(), so that
  * tools/testing/kho can build it natively with shims for those.  The check
- * of a handed-over array, kho_array_valid(), needs only phys_to_virt().
+ * of a handed-over array, kho_array_valid(), needs only phys_to_virt(),
+ * pfn_valid() and page_is_ram().
  */
 
 #define pr_fmt(fmt) "KHO: kho_array: " fmt
@@ -62,6 +63,11 @@ static bool ka_page_valid(u64 phys, bool first, u64 prev)
 		pr_err("page address %#llx is not page aligned\n", phys);
 		return false;
 	}
+	/* only RAM is mapped: never read through anything else */
+	if (!pfn_valid(PHYS_PFN(phys)) || !page_is_ram(PHYS_PFN(phys))) {
+		pr_err("page address %#llx is not RAM\n", phys);
+		return false;
+	}
 	page = phys_to_virt(phys);
 	if (page->startpos % KHO_ARRAY_PAGE_ENTRIES) {
 		pr_err("page %#llx: startpos %llu is not a multiple of %lu\n",
@@ -107,9 +113,9 @@ static bool ka_page_valid(u64 phys, bool first, u64 prev)
  * address, and lies at most at KHO_ARRAY_MAX_INDEX.  Because startpos must
  * ascend, a list that loops back on itself is refused and the check always
  * ends, after at most KHO_ARRAY_MAX_INDEX / KHO_ARRAY_PAGE_ENTRIES + 1
- * pages.  The pages are read but nothing is changed; they must be mapped,
- * as preserved memory is in the next kernel before it is restored.  The
- * first problem found is logged.
+ * pages.  A page address that is not RAM is refused before it is read;
+ * the pages are read but nothing is changed.  The first problem found is
+ * logged.
  *
  * Return: true if the array may be restored and read.
  */

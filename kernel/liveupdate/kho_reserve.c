@@ -97,6 +97,10 @@ struct kho_walk_ctx {
 	/* the run of contiguous blocks not reserved yet */
 	phys_addr_t run_start;
 	phys_addr_t run_end;
+	unsigned long run_blocks;
+	/* blocks reserved so far, in walk order; and undone so far */
+	unsigned long reserved;
+	unsigned long undone;
 };
 
 static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx,
@@ -140,16 +144,38 @@ static int __init kho_check_block(phys_addr_t phys, unsigned int order,
 	return 0;
 }
 
-static void __init kho_reserve_run(struct kho_walk_ctx *ctx)
+/*
+ * Reserve [@start, @start + @size).  Blocks of a sound tree never overlap
+ * each other or memory this kernel reserved itself, so an overlap means
+ * the tree is corrupt.
+ */
+static int __init kho_reserve_range(struct kho_walk_ctx *ctx,
+				    phys_addr_t start, phys_addr_t size)
+{
+	if (memblock_is_region_reserved(start, size)) {
+		ctx->bad = start;
+		return -EINVAL;
+	}
+	memblock_reserve(start, size);
+	memblock_reserved_mark_noinit(start, size);
+	return 0;
+}
+
+static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
 {
 	phys_addr_t size = ctx->run_end - ctx->run_start;
+	int err;
 
 	if (!size)
-		return;
-	memblock_reserve(ctx->run_start, size);
-	memblock_reserved_mark_noinit(ctx->run_start, size);
+		return 0;
+	err = kho_reserve_range(ctx, ctx->run_start, size);
+	if (err)
+		return err;
+	ctx->reserved += ctx->run_blocks;
 	ctx->run_start = 0;
 	ctx->run_end = 0;
+	ctx->run_blocks = 0;
+	return 0;
 }
 
 static void __init kho_mark_block(struct kho_walk_ctx *ctx,
@@ -166,12 +192,16 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 				    void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
+	int err;
 
 	if (phys != ctx->run_end) {
-		kho_reserve_run(ctx);
+		err = kho_reserve_run(ctx);
+		if (err)
+			return err;
 		ctx->run_start = phys;
 	}
 	ctx->run_end = phys + (PAGE_SIZE << order);
+	ctx->run_blocks++;
 	kho_mark_block(ctx, phys, order);
 	return 0;
 }
@@ -181,11 +211,25 @@ static int __init kho_reserve_one(phys_addr_t phys, unsigned int order,
 				  void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
-	phys_addr_t size = PAGE_SIZE << order;
+	int err;
 
-	memblock_reserve(phys, size);
-	memblock_reserved_mark_noinit(phys, size);
+	err = kho_reserve_range(ctx, phys, PAGE_SIZE << order);
+	if (err)
+		return err;
+	ctx->reserved++;
 	kho_mark_block(ctx, phys, order);
+	return 0;
+}
+
+/* Undo a reserving walk that stopped half-way: same tree, same order. */
+static int __init kho_unreserve_block(phys_addr_t phys, unsigned int order,
+				      void *arg)
+{
+	struct kho_walk_ctx *ctx = arg;
+
+	if (ctx->undone++ < ctx->reserved)
+		memblock_phys_free(phys, PAGE_SIZE << order);
+	set_page_private(pfn_to_page(PHYS_PFN(phys)), 0);
 	return 0;
 }
 
@@ -204,6 +248,9 @@ static int __init kho_reserve_one(phys_addr_t phys, unsigned int order,
  * outnumber the pages of memory, and every block must be RAM outside
  * scratch of an order up to MAX_PAGE_ORDER.  The head page of each block
  * is marked with its order for kho_restore_folio() and friends.
+ *
+ * Blocks that overlap each other or memory already reserved are refused
+ * too.
  *
  * Return: 0, or -EINVAL with a log line if the tree is refused, in which
  * case nothing was reserved.
@@ -233,11 +280,21 @@ int __init kho_reserve_preserved(phys_addr_t map,
 		       &ctx.bad, err);
 		return -EINVAL;
 	}
-	/* the first walk vetted every table: the second cannot fail */
+	/* the first walk vetted every table and block */
 	ctx.tables = 0;
 	err = kho_radix_walk(root, kho_check_table,
 			     coalesce ? kho_reserve_block : kho_reserve_one,
 			     &ctx);
-	kho_reserve_run(&ctx);
-	return err;
+	if (!err)
+		err = kho_reserve_run(&ctx);
+	if (err) {
+		pr_err("rejecting the handover: preserved block at %pa overlaps reserved memory\n",
+		       &ctx.bad);
+		ctx.tables = 0;
+		kho_radix_walk(root, kho_check_table, kho_unreserve_block,
+			       &ctx);
+		memset(blocks, 0, sizeof(*blocks) * (KHO_ORDER_0_LOG2 + 1));
+		return -EINVAL;
+	}
+	return 0;
 }

@@ -528,14 +528,47 @@ def run_test(name):
     return ok, detail, time.monotonic() - start
 
 
+def native(target):
+    """Run a tools/testing/kho target; print its test lines.
+
+    Returns (passed, failed) from its closing "N passed, N failed" line; a
+    target that ends without one counts as one failure.
+    """
+    print("native: make -C tools/testing/kho %s" % target, flush=True)
+    proc = subprocess.run(["make", "-s", "-C",
+                           os.path.join(TOP, "tools/testing/kho"), target],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    summary = None
+    for line in proc.stdout.splitlines():
+        m = re.match(r"(\d+) passed, (\d+) failed$", line)
+        if m:
+            summary = (int(m.group(1)), int(m.group(2)))
+        elif line.startswith(("PASS ", "FAIL ")):
+            print(line.rstrip(), flush=True)
+    if summary is None:
+        print("FAIL native %s: no summary, exit status %d\n%s" % (
+            target, proc.returncode, proc.stdout[-2000:]), flush=True)
+        return 0, 1
+    if proc.returncode and not summary[1]:
+        return summary[0], 1
+    return summary
+
+
 def check(names):
     for n in names:
         if n not in TESTS and n not in FAILING:
             sys.exit("khotest: no test named %s (see: khotest.py list)" % n)
+    passed = failed = 0
+    if not names:
+        # the native harness first: it needs no kernel and fails fast
+        for target in ("test", "fuzz-smoke"):
+            p, f = native(target)
+            passed += p
+            failed += f
     build_initramfs()
     names = names or list(TESTS)
     jobs = max(1, int(os.environ.get("KHOTEST_JOBS", "2")))
-    passed = failed = 0
     # guests run KHOTEST_JOBS at a time; lines come out in test order
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         futures = [pool.submit(run_test, n) for n in names]

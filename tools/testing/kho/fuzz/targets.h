@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Native harness: the fuzz targets, one per decoder of handover data.
+ * Each is a libFuzzer entry point in its own binary (make fuzz), and all
+ * of them are linked into kho-test to replay regression inputs.
+ */
+#ifndef _KHO_FUZZ_TARGETS_H
+#define _KHO_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kho_fuzz_target {
+	const char *name;
+	int (*entry)(const uint8_t *data, size_t size);
+};
+
+int kho_fuzz_tracker(const uint8_t *data, size_t size);
+int kho_fuzz_array(const uint8_t *data, size_t size);
+int kho_fuzz_block(const uint8_t *data, size_t size);
+int kho_fuzz_vmalloc(const uint8_t *data, size_t size);
+int kho_fuzz_fdt(const uint8_t *data, size_t size);
+
+extern const struct kho_fuzz_target kho_fuzz_targets[];
+
+/* libFuzzer's entry point, for the binary of target @fn. */
+#define KHO_FUZZ_MAIN(fn)						\
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);	\
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)	\
+	{								\
+		return fn(data, size);					\
+	}
+
+#endif

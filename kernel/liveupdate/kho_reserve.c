@@ -17,6 +17,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/unaligned.h>
 
 #include "kexec_handover_internal.h"
 #include "kho_radix.h"
@@ -31,7 +32,9 @@
  */
 int __init kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map)
 {
+	const char *compat;
 	const u64 *prop;
+	u64 val;
 	int plen, err;
 
 	if (len < sizeof(struct fdt_header)) {
@@ -48,18 +51,23 @@ int __init kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map)
 		       fdt_totalsize(fdt), len);
 		return -EINVAL;
 	}
-	if (fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE)) {
+	/* one exact string: a string list could be read past the blob */
+	compat = fdt_getprop(fdt, 0, "compatible", &plen);
+	if (!compat || plen != sizeof(KHO_FDT_COMPATIBLE) ||
+	    memcmp(compat, KHO_FDT_COMPATIBLE, plen)) {
 		pr_err("rejecting the handover: not compatible with %s\n",
 		       KHO_FDT_COMPATIBLE);
 		return -EINVAL;
 	}
+	/* FDT properties are only 4-byte aligned */
 	prop = fdt_getprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &plen);
-	if (!prop || plen != sizeof(*prop) || !*prop || !PAGE_ALIGNED(*prop)) {
+	val = prop && plen == sizeof(*prop) ? get_unaligned(prop) : 0;
+	if (!val || !PAGE_ALIGNED(val)) {
 		pr_err("rejecting the handover: bad %s\n",
 		       KHO_FDT_MEMORY_MAP_PROP_NAME);
 		return -EINVAL;
 	}
-	*map = *prop;
+	*map = val;
 	return 0;
 }
 
@@ -76,14 +84,16 @@ int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys)
 {
 	const u64 *prop;
 	int off, len;
+	u64 val;
 
 	off = fdt_subnode_offset(fdt, 0, name);
 	if (off < 0)
 		return -ENOENT;
 	prop = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
-	if (!prop || len != sizeof(*prop) || !*prop || !PAGE_ALIGNED(*prop))
+	val = prop && len == sizeof(*prop) ? get_unaligned(prop) : 0;
+	if (!val || !PAGE_ALIGNED(val))
 		return -EINVAL;
-	*phys = *prop;
+	*phys = val;
 	return 0;
 }
 
@@ -269,7 +279,7 @@ int __init kho_reserve_preserved(phys_addr_t map,
 	const struct kho_radix_node *root;
 	int err;
 
-	if (!kho_check_table(map, &ctx)) {
+	if (!PAGE_ALIGNED(map) || !kho_check_table(map, &ctx)) {
 		pr_err("rejecting the handover: bad tracker root %pa\n", &map);
 		return -EINVAL;
 	}

@@ -11,7 +11,8 @@ Every guest runs under QEMU's TCG with a timeout; the serial console goes to
 out/logs/<test>.log.  The guest's /init (tools/testing/selftests/kho/init.c)
 prints lines starting with "KHOTEST: "; the last one is the RESULT line.
 Set KHOTEST_KVM=1 to use KVM instead of TCG (it hangs on some machines),
-KHOTEST_JOBS=N to run N guests at a time (default 2).
+KHOTEST_JOBS=N to run N guests at a time (default 3: a hanging or
+waiting guest leaves its core to the others).
 """
 
 import concurrent.futures
@@ -536,7 +537,8 @@ def native(target):
     """
     print("native: make -C tools/testing/kho %s" % target, flush=True)
     proc = subprocess.run(["make", "-s", "-C",
-                           os.path.join(TOP, "tools/testing/kho"), target],
+                           os.path.join(TOP, "tools/testing/kho"), target,
+                           "FUZZ_SMOKE_SECONDS=3"],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
     summary = None
@@ -568,7 +570,7 @@ def check(names):
             failed += f
     build_initramfs()
     names = names or list(TESTS)
-    jobs = max(1, int(os.environ.get("KHOTEST_JOBS", "2")))
+    jobs = max(1, int(os.environ.get("KHOTEST_JOBS", "3")))
     # guests run KHOTEST_JOBS at a time; lines come out in test order
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         futures = [pool.submit(run_test, n) for n in names]

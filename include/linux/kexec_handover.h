@@ -43,6 +43,7 @@ void kho_unpreserve_pages(struct page *page, unsigned long nr_pages);
 void *kho_alloc_preserve(size_t size);
 void kho_unpreserve_free(void *mem);
 void kho_restore_free(void *mem);
+bool kho_is_preserved(phys_addr_t phys, unsigned int order);
 struct folio *kho_restore_folio(phys_addr_t phys);
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages);
 
@@ -98,6 +99,11 @@ static inline void *kho_alloc_preserve(size_t size)
 static inline void kho_unpreserve_free(void *mem) { }
 
 static inline void kho_restore_free(void *mem) { }
+
+static inline bool kho_is_preserved(phys_addr_t phys, unsigned int order)
+{
+	return false;
+}
 
 static inline struct folio *kho_restore_folio(phys_addr_t phys)
 {

@@ -577,6 +577,33 @@ static bool kho_restorable(phys_addr_t phys)
 }
 
 /**
+ * kho_is_preserved - was a block handed over and not restored yet?
+ * @phys:  physical address of the block
+ * @order: its order
+ *
+ * For decoders of handed-over data, to vet an address before they read
+ * the memory or restore it: no warning is given, unlike the restore
+ * calls.
+ *
+ * Return: true if this is a KHO boot and the previous kernel preserved a
+ * block of @order at @phys, outside the scratch areas, that nothing has
+ * restored since.
+ */
+bool kho_is_preserved(phys_addr_t phys, unsigned int order)
+{
+	struct page *page;
+
+	if (!is_kho_boot() || order > MAX_PAGE_ORDER ||
+	    !IS_ALIGNED(phys, PAGE_SIZE << order) ||
+	    !pfn_valid(PHYS_PFN(phys)) ||
+	    kho_overlaps_scratch(phys, PAGE_SIZE << order))
+		return false;
+	page = pfn_to_page(PHYS_PFN(phys));
+	return page_private(page) == (KHO_PAGE_MAGIC << 32 | order);
+}
+EXPORT_SYMBOL_GPL(kho_is_preserved);
+
+/**
  * kho_restore_folio - take back a folio preserved by the previous kernel
  * @phys: its physical address
  *

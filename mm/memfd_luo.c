@@ -22,12 +22,17 @@
 #include <linux/kho_array.h>
 #include <linux/liveupdate.h>
 #include <linux/memcontrol.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
 #include <linux/swap.h>
 
 #include "internal.h"
+
+/* Rounds of moving folios out of scratch before the freeze gives up. */
+#define MEMFD_LUO_MIGRATE_TRIES	3
 
 #define MEMFD_LUO_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |	\
 			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)
@@ -91,6 +96,75 @@ static void memfd_luo_release(struct kho_array *ka, bool array_preserved)
 	kho_array_destroy(ka);
 }
 
+/*
+ * KHO scratch memory is handed to the page allocator as CMA pageblocks,
+ * and movable allocations such as shmem folios may land there; but
+ * scratch is where the next kernel boots, so nothing in it can be
+ * preserved.  Such folios (and those of any CMA area) move first.
+ */
+static bool memfd_luo_must_move(struct folio *folio)
+{
+	int mt = folio_migratetype(folio);
+
+	return is_migrate_cma(mt) || mt == MIGRATE_ISOLATE;
+}
+
+/*
+ * Move the file's folios out of CMA pageblocks, as long-term pinning
+ * does.  Return: how many folios had to move (0 when none), or -errno.
+ */
+static long memfd_luo_migrate(struct address_space *mapping, pgoff_t end)
+{
+	struct migration_target_control mtc = {
+		.nid = NUMA_NO_NODE,
+		.gfp_mask = GFP_USER | __GFP_NOWARN,
+		.reason = MR_LONGTERM_PIN,
+	};
+	struct folio_batch fbatch;
+	LIST_HEAD(movable);
+	pgoff_t index = 0;
+	bool drained = false;
+	unsigned int flags;
+	long found = 0;
+	unsigned int i;
+	int err = 0;
+
+	folio_batch_init(&fbatch);
+	while (end && filemap_get_folios(mapping, &index, end - 1, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch); i++) {
+			struct folio *folio = fbatch.folios[i];
+
+			if (!memfd_luo_must_move(folio))
+				continue;
+			found++;
+			if (!drained) {
+				lru_add_drain_all();
+				drained = true;
+			}
+			if (!folio_isolate_lru(folio))
+				continue;
+			list_add_tail(&folio->lru, &movable);
+			node_stat_mod_folio(folio, NR_ISOLATED_ANON +
+					    folio_is_file_lru(folio),
+					    folio_nr_pages(folio));
+		}
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	if (list_empty(&movable))
+		return found;
+
+	/* the new folios must not come from CMA again */
+	flags = memalloc_pin_save();
+	if (migrate_pages(&movable, alloc_migration_target, NULL,
+			  (unsigned long)&mtc, MIGRATE_SYNC, MR_LONGTERM_PIN,
+			  NULL))
+		err = -ENOMEM;
+	memalloc_pin_restore(flags);
+	putback_movable_pages(&movable);
+	return err ?: found;
+}
+
 /* Swapped-out parts of the file come back first: only folios are kept. */
 static int memfd_luo_swap_in(struct inode *inode, pgoff_t end)
 {
@@ -125,9 +199,10 @@ static int memfd_luo_freeze(struct liveupdate_file_op_args *args)
 	struct address_space *mapping = inode->i_mapping;
 	struct folio_batch fbatch;
 	pgoff_t index = 0, end;
+	unsigned int i = 0, tries;
 	struct ka_iter it;
 	u64 nr_folios = 0;
-	unsigned int i = 0;
+	long moved = 0;
 	int err;
 
 	ser->size = i_size_read(inode);
@@ -135,6 +210,13 @@ static int memfd_luo_freeze(struct liveupdate_file_op_args *args)
 	err = memfd_luo_swap_in(inode, end);
 	if (err)
 		return err;
+	for (tries = 0; tries < MEMFD_LUO_MIGRATE_TRIES; tries++) {
+		moved = memfd_luo_migrate(mapping, end);
+		if (moved <= 0)
+			break;
+	}
+	if (moved < 0)
+		return moved;
 
 	kho_array_init(&ser->folios);
 	ka_iter_init_write(&it, &ser->folios);
@@ -149,6 +231,12 @@ static int memfd_luo_freeze(struct liveupdate_file_op_args *args)
 				val |= MEMFD_LUO_FOLIO_DIRTY;
 			if (folio_test_uptodate(folio))
 				val |= MEMFD_LUO_FOLIO_UPTODATE;
+			err = -EBUSY;
+			if (memfd_luo_must_move(folio)) {
+				pr_err("folio at offset %lu cannot move out of CMA or KHO scratch memory\n",
+				       folio->index);
+				goto fail;
+			}
 			err = kho_preserve_folio(folio);
 			if (err)
 				goto fail;

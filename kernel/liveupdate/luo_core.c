@@ -258,8 +258,11 @@ int liveupdate_reboot(struct kimage *image)
 		return -EINVAL;
 	}
 	err = luo_sessions_freeze(&head);
-	if (!err)
+	if (!err) {
 		err = luo_fdt_set_sessions(head);
+		if (err)
+			luo_sessions_unfreeze();
+	}
 	if (err) {
 		pr_err("kexec refused: cannot freeze the sessions (%d)\n", err);
 		return err;

@@ -94,6 +94,7 @@ extern struct list_head luo_sessions_out;
 int luo_session_create(struct luo_ucmd *ucmd);
 int luo_session_retrieve(struct luo_ucmd *ucmd);
 int luo_sessions_freeze(phys_addr_t *head);
+void luo_sessions_unfreeze(void);
 int luo_sessions_restore(phys_addr_t head);
 bool luo_sessions_exist(void);
 bool luo_sessions_outgoing(void);

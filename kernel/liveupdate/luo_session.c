@@ -331,6 +331,19 @@ fail:
 	return err;
 }
 
+/**
+ * luo_sessions_unfreeze - undo a successful luo_sessions_freeze()
+ *
+ * Context: luo_lock held.
+ */
+void luo_sessions_unfreeze(void)
+{
+	struct luo_session *s;
+
+	list_for_each_entry_reverse(s, &luo_sessions_out, list)
+		luo_files_unfreeze(s);
+}
+
 static void luo_sessions_drop_incoming(void)
 {
 	struct luo_session *s, *tmp;

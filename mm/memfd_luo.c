@@ -303,7 +303,9 @@ static bool memfd_luo_decode(void *entry, phys_addr_t *phys,
 /*
  * Check a handed-over memfd without taking anything: the header, the
  * array pages and every folio must be preserved blocks outside scratch,
- * and the folios must fit the file, in order, without overlapping.
+ * and the folios must start inside the file, in order, without
+ * overlapping.  (A large folio may reach past the end of the file, as
+ * shmem allocates them.)
  */
 static int memfd_luo_validate(struct liveupdate_file_op_args *args)
 {
@@ -364,7 +366,7 @@ static int memfd_luo_validate(struct liveupdate_file_op_args *args)
 		index = ka_iter_getpos(&it);
 		if (!memfd_luo_decode(entry, &folio_phys, &order) ||
 		    index < next || !IS_ALIGNED(index, 1UL << order) ||
-		    index + (1UL << order) > end ||
+		    index >= end ||
 		    !kho_is_preserved(folio_phys, order)) {
 			pr_err("refusing the handover: header at %pa: folio at offset %lu (entry %#llx) is not a preserved block inside the file\n",
 			       &phys, index, (u64)ka_to_value(entry));

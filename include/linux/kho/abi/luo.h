@@ -97,8 +97,9 @@ struct luo_file_ser {
  *             no entry covers are holes.
  *
  * Each folio is a block of 2^order pages that the handler preserved; its
- * offset is a multiple of 2^order and its last page lies below
- * DIV_ROUND_UP(@size, PAGE_SIZE).  Folios do not overlap.
+ * offset is a multiple of 2^order and its first page lies below
+ * DIV_ROUND_UP(@size, PAGE_SIZE) (a large folio may reach past the end
+ * of the file).  Folios do not overlap.
  */
 struct memfd_luo_ser {
 	u64 pos;

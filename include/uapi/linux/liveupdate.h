@@ -69,8 +69,7 @@ struct liveupdate_ioctl_create_session {
 	_IO(LIVEUPDATE_IOCTL_TYPE, LIVEUPDATE_CMD_CREATE_SESSION)
 
 /**
- * struct liveupdate_ioctl_retrieve_session -
- *	LIVEUPDATE_IOCTL_RETRIEVE_SESSION
+ * struct liveupdate_ioctl_retrieve_session - LIVEUPDATE_IOCTL_RETRIEVE_SESSION
  * @size: sizeof(struct liveupdate_ioctl_retrieve_session)
  * @fd:   output: the session's file descriptor (close-on-exec)
  * @name: input: the name of a session the previous kernel handed over

@@ -34,6 +34,9 @@ INITRD_DIR = os.path.join(OUT, "initramfs")
 INITRD = os.path.join(INITRD_DIR, "initrd.cpio")
 LOGS = os.path.join(OUT, "logs")
 INIT_SRC = os.path.join(TOP, "tools/testing/selftests/kho/init.c")
+LUO_SRC = os.path.join(TOP, "tools/testing/selftests/liveupdate")
+# the Live Update selftests, built static into /liveupdate/ of the initramfs
+LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo")
 KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
 
 BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"
@@ -73,7 +76,14 @@ def build_initramfs():
     gen = os.path.join(INITRD_DIR, "gen_init_cpio")
     kexec = shutil.which("kexec") or "/usr/sbin/kexec"
     libs = _shared_libs(kexec)
-    inputs = [INIT_SRC, BZIMAGE, kexec, __file__] + libs
+    selftests = os.path.join(TREE, "tools/testing/selftests")
+    luo_sources = sorted(os.path.join(LUO_SRC, f) for f in os.listdir(LUO_SRC)
+                         if f.endswith((".c", ".h")))
+    luo_inputs = luo_sources + [
+        os.path.join(selftests, "kselftest_harness.h"),
+        os.path.join(selftests, "kselftest.h"),
+        os.path.join(TOP, "include/uapi/linux/liveupdate.h")]
+    inputs = [INIT_SRC, BZIMAGE, kexec, __file__] + libs + luo_inputs
 
     if _newer(gen, [os.path.join(TREE, "usr/gen_init_cpio.c")]):
         subprocess.run(["gcc", "-O2", "-o", gen,
@@ -84,11 +94,25 @@ def build_initramfs():
     print("initramfs: building %s" % os.path.relpath(INITRD), flush=True)
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
                     "-o", init, INIT_SRC], check=True)
+    # our uAPI header first, then the tree's kselftest_harness.h
+    luo_out = os.path.join(INITRD_DIR, "liveupdate")
+    os.makedirs(luo_out, exist_ok=True)
+    for prog in LUO_PROGS:
+        subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror",
+                        "-fmacro-prefix-map=%s/=" % LUO_SRC,
+                        "-I", os.path.join(TOP, "include/uapi"),
+                        "-I", selftests, "-o", os.path.join(luo_out, prog),
+                        os.path.join(LUO_SRC, prog + ".c"),
+                        os.path.join(LUO_SRC, "luo_test_utils.c")],
+                       check=True)
 
-    dirs = ["/dev", "/proc", "/sys", "/tmp", "/boot", "/sbin"]
+    dirs = ["/dev", "/proc", "/sys", "/tmp", "/boot", "/sbin", "/liveupdate"]
     spec = ["dir %s 0755 0 0" % d for d in dirs]
     spec.append("nod /dev/console 0600 0 0 c 5 1")
     spec.append("file /init %s 0755 0 0" % init)
+    for prog in LUO_PROGS:
+        spec.append("file /liveupdate/%s %s 0755 0 0" % (
+            prog, os.path.join(luo_out, prog)))
     spec.append("file /boot/bzImage %s 0644 0 0" % BZIMAGE)
     spec.append("file /sbin/kexec %s 0755 0 0" % kexec)
     made = set(dirs)
@@ -465,6 +489,121 @@ def test_kho_reject(name, damage, message):
     return test
 
 
+# test_kho.c preserves a little and skips its memory fill: LUO is tested
+LUO_CMDLINE = ("kho=on liveupdate=on kunit.enable=0 khotest.test=luo "
+               "test_kho.size_mb=1 test_kho.fill=0")
+KTAP_TOTALS = re.compile(r"# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) "
+                         r"xpass:(\d+) skip:(\d+) error:(\d+)")
+
+
+def by_kernel(run, marker):
+    """Console lines holding @marker, split by the kernel that printed
+    them: {1: [...], 2: [...]}, counted by kernel boot banners (so kernel
+    A's last words before the kexec stay A's)."""
+    stage, found = 0, {}
+    for _, text in run.lines:
+        if re.search(r"\] Linux version |^Linux version ", text):
+            stage += 1
+        i = text.find(marker)
+        if i >= 0:
+            found.setdefault(max(stage, 1), []).append(
+                text[i + len(marker):].strip())
+    return found
+
+
+def luo_output(run):
+    """Each stage's echoed program output: {stage: [line, ...]}."""
+    out = {}
+    for _, text in run.khotest():
+        m = re.match(r"luo stage=(\d+) \| ?(.*)", text)
+        if m:
+            out.setdefault(int(m.group(1)), []).append(m.group(2))
+    return out
+
+
+def judge_ktap(lines):
+    """(ok, note) for one stage's KTAP, by the program's own totals."""
+    totals = [m for m in map(KTAP_TOTALS.search, lines) if m]
+    if not totals:
+        return False, "no KTAP totals"
+    p, f, xf, xp, sk, err = map(int, totals[-1].groups())
+    note = "pass:%d fail:%d skip:%d" % (p, f, sk)
+    if f or err or xp or not p:
+        bad = [t for t in lines if t.startswith("not ok")]
+        why = [t for t in lines if re.match(r"# \S+:\d+:", t)]
+        return False, "%s%s%s" % (note, ("; " + "; ".join(bad[:3]))
+                                  if bad else "",
+                                  ("; " + why[0]) if why else "")
+    skips = [t.split("# SKIP", 1)[1].strip() for t in lines
+             if t.startswith("ok ") and "# SKIP" in t]
+    if skips:
+        note += " (skipped: %s)" % "; ".join(skips)
+    return True, note
+
+
+def _subtrees(fdt_lines, which):
+    for t in fdt_lines:
+        kv = _kv(t)
+        if t.split()[0] == which:
+            return kv.get("subtrees", "").split(",")
+    return []
+
+
+def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
+             timeout=240, damage=None):
+    """A Live Update selftest, @prog, run in each of @hops + 1 kernels.
+
+    Every stage must print KTAP whose totals have passes and no failures;
+    the KHO root FDT must list the "LUO" subtree (out/fdt in kernel A, and
+    in/fdt in kernel B).  With @damage, kernel A damages its LUO handover
+    and kernel B must refuse it in one "LUO: " line and boot on.
+    """
+    def test():
+        run = qemu(name, "%s khotest.luo=%s khotest.hops=%d%s" % (
+            LUO_CMDLINE, prog, hops,
+            " khotest.luo_case=" + case if case else ""),
+            timeout=timeout, mem=mem)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        out = luo_output(run)
+        notes = []
+        for stage in range(1, hops + 2):
+            ok, note = judge_ktap(out.get(stage, []))
+            if not ok:
+                return False, "stage %d: %s (log %s)" % (stage, note,
+                                                          run.log)
+            notes.append("stage %d %s" % (stage, note))
+        res = run.results()[-1]
+        if res.get("status") != "PASS" or \
+                res.get("stage") != str(hops + 1):
+            return False, "%s (log %s)" % (res["line"], run.log)
+        fdts = by_kernel(run, "KHOTEST: fdt ")
+        if "LUO" not in _subtrees(fdts.get(1, []), "out") + \
+                _subtrees(fdts.get(1, []), "luo-out"):
+            return False, "kernel A's KHO out/fdt lists no LUO subtree: " \
+                "%s (log %s)" % (fdts.get(1), run.log)
+        if hops and not damage and "LUO" not in _subtrees(
+                fdts.get(2, []), "in"):
+            return False, "kernel B's KHO in/fdt lists no LUO subtree: " \
+                "%s (log %s)" % (fdts.get(2), run.log)
+        summary = [t.split("# SUMMARY: ", 1)[1]
+                   for st in sorted(out) for t in out[st]
+                   if "# SUMMARY: " in t]
+        if damage:
+            said = [t for t in by_kernel(run, "LUO: ").get(2, [])
+                    if re.search(r"refus|reject", t, re.I)]
+            if len(said) != 1:
+                return False, "kernel B logged %d 'LUO: ' lines refusing " \
+                    "the damaged %s, expected 1: %s (log %s)" % (
+                        len(said), damage,
+                        by_kernel(run, "LUO: ").get(2, []), run.log)
+            summary.append("B: LUO: " + said[0])
+        return True, "; ".join(summary or notes) + " [%s]" % ", ".join(
+            n.split(" ", 2)[2] for n in notes)
+    return test
+
+
 def test_harness(name, misbehaviour, expect, timeout):
     """The harness itself: a guest that panics or hangs must be caught."""
     def test():
@@ -508,6 +647,32 @@ TESTS = {
         "kho-damage-array-magic", "array-magic", "kho_array"),
     "kho-damage-block-cycle": test_kho_damage(
         "kho-damage-block-cycle", "block-cycle", "kho_block"),
+    "luo-api": test_luo("luo-api", prog="liveupdate_api", hops=0,
+                        timeout=300),
+    "luo-one-memfd": test_luo("luo-one-memfd", case="one_memfd"),
+    "luo-sessions": test_luo("luo-sessions", case="sessions"),
+    "luo-2000-sessions": test_luo("luo-2000-sessions", case="many_sessions",
+                                  timeout=420),
+    "luo-1000-files": test_luo("luo-1000-files", case="many_files",
+                               timeout=300),
+    "luo-sparse": test_luo("luo-sparse", case="sparse"),
+    "luo-1gib": test_luo("luo-1gib", case="one_gib", timeout=300),
+    "luo-seals-pos": test_luo("luo-seals-pos", case="seals_pos"),
+    "luo-late-writes": test_luo("luo-late-writes", case="late_writes"),
+    "luo-large-folios": test_luo("luo-large-folios", case="large_folios"),
+    "luo-unretrieved": test_luo("luo-unretrieved", case="unretrieved",
+                                hops=2, timeout=300),
+    "luo-finish-frees": test_luo("luo-finish-frees", case="finish_frees"),
+    "luo-freeze-fail": test_luo("luo-freeze-fail", case="freeze_fail"),
+    "luo-damage-compatible": test_luo(
+        "luo-damage-compatible", case="damage_compatible",
+        damage="compatible"),
+    "luo-damage-session-chain": test_luo(
+        "luo-damage-session-chain", case="damage_session_chain",
+        damage="session-chain"),
+    "luo-damage-memfd-header": test_luo(
+        "luo-damage-memfd-header", case="damage_memfd_header",
+        damage="memfd-header"),
     "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 12),
 }

@@ -531,9 +531,7 @@ def judge_ktap(lines):
     if f or err or xp or not p:
         bad = [t for t in lines if t.startswith("not ok")]
         why = [t for t in lines if re.match(r"# \S+:\d+:", t)]
-        return False, "%s%s%s" % (note, ("; " + "; ".join(bad[:3]))
-                                  if bad else "",
-                                  ("; " + why[0]) if why else "")
+        return False, "; ".join([note] + bad[:3] + why[:2])
     skips = [t.split("# SKIP", 1)[1].strip() for t in lines
              if t.startswith("ok ") and "# SKIP" in t]
     if skips:

@@ -471,8 +471,10 @@ static int run_luo(const char *prog, const char *luo_case, int stage)
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		char *argv[] = { path, NULL };
+		char *argv[2];
 
+		argv[0] = path;
+		argv[1] = NULL;
 		dup2(p[1], 1);
 		dup2(p[1], 2);
 		close(p[0]);

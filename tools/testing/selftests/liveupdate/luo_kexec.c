@@ -1000,8 +1000,10 @@ TEST_F_TIMEOUT(kexec, unretrieved, 300)
 		return;
 	}
 
-	/* not carried on by B */
+	/* not carried on by B, nor B's finished copy of stage 1's state */
 	EXPECT_EQ(-ENOENT, luo_retrieve_session(self->dev, "unretrieved", &s));
+	EXPECT_EQ(-ENOENT, luo_retrieve_session(self->dev, LUO_STATE_SESSION ".1",
+						&s));
 	before = luo_state_u64(&self->state, "memfree");
 	memfree = luo_meminfo_kib("MemFree");
 	EXPECT_LE(UNRETRIEVED_MIB * 1024 * 3 / 4, memfree - before) {

@@ -589,15 +589,21 @@ def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
                    for st in sorted(out) for t in out[st]
                    if "# SUMMARY: " in t]
         if damage:
+            if not any(t.endswith("on purpose: " + damage) for t in
+                       by_kernel(run, "LUO: test: ").get(1, [])):
+                return False, "kernel A did not damage its %s (log %s)" % (
+                    damage, run.log)
             said = [t for t in by_kernel(run, "LUO: ").get(2, [])
-                    if re.search(r"refus|reject", t, re.I)]
+                    if re.search(r"\b(refusing|rejecting)\b", t, re.I)]
             if len(said) != 1:
                 return False, "kernel B logged %d 'LUO: ' lines refusing " \
                     "the damaged %s, expected 1: %s (log %s)" % (
                         len(said), damage,
                         by_kernel(run, "LUO: ").get(2, []), run.log)
             summary.append("B: LUO: " + said[0])
-        return True, "; ".join(summary or notes) + " [%s]" % ", ".join(
+        if not summary:
+            return True, "; ".join(notes)
+        return True, "; ".join(summary) + " [%s]" % ", ".join(
             n.split(" ", 2)[2] for n in notes)
     return test
 

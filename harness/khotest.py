@@ -548,18 +548,21 @@ def _subtrees(fdt_lines, which):
 
 
 def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
-             timeout=240, damage=None):
+             timeout=240, damage=None, extra="", enabled=True, says=None):
     """A Live Update selftest, @prog, run in each of @hops + 1 kernels.
 
     Every stage must print KTAP whose totals have passes and no failures;
     the KHO root FDT must list the "LUO" subtree (out/fdt in kernel A, and
     in/fdt in kernel B).  With @damage, kernel A damages its LUO handover
-    and kernel B must refuse it in one "LUO: " line and boot on.
+    and kernel B must refuse it in one "LUO: " line and boot on.  Each
+    kernel must print its live update number (0, 1, ...).  With
+    @enabled False (LUO turned off by @extra) there is no FDT or number
+    to check, but kernel A must log @says.
     """
     def test():
-        run = qemu(name, "%s khotest.luo=%s khotest.hops=%d%s" % (
+        run = qemu(name, "%s khotest.luo=%s khotest.hops=%d%s %s" % (
             LUO_CMDLINE, prog, hops,
-            " khotest.luo_case=" + case if case else ""),
+            " khotest.luo_case=" + case if case else "", extra),
             timeout=timeout, mem=mem)
         failure = guest_failure(run)
         if failure:
@@ -569,13 +572,39 @@ def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
         for stage in range(1, hops + 2):
             ok, note = judge_ktap(out.get(stage, []))
             if not ok:
-                return False, "stage %d: %s (log %s)" % (stage, note,
-                                                          run.log)
-            notes.append("stage %d %s" % (stage, note))
+                refused = [t for t in by_kernel(run, "LUO: ").get(stage, [])
+                           if "refusing" in t]
+                return False, "stage %d: %s%s (log %s)" % (
+                    stage, note, "; kernel %d: LUO: %s" % (
+                        stage, refused[0]) if refused and not damage
+                    else "", run.log)
+            notes.append(note)
         res = run.results()[-1]
         if res.get("status") != "PASS" or \
                 res.get("stage") != str(hops + 1):
             return False, "%s (log %s)" % (res["line"], run.log)
+        summary = [t.split("# SUMMARY: ", 1)[1]
+                   for st in sorted(out) for t in out[st]
+                   if "# SUMMARY: " in t]
+        luo = by_kernel(run, "LUO: ")
+        if not enabled:
+            if says and says not in luo.get(1, []):
+                return False, "kernel A did not log 'LUO: %s': %s (log " \
+                    "%s)" % (says, luo.get(1), run.log)
+            if any(t.startswith("live update number") for t in
+                   luo.get(1, [])):
+                return False, "LUO started: %s (log %s)" % (luo.get(1),
+                                                            run.log)
+            return True, "; ".join(summary + (["LUO: " + says] if says
+                                              else []))
+        # a refused handover has no number to go on from
+        for stage in range(1, 2 if damage else hops + 2):
+            number = [t for t in luo.get(stage, [])
+                      if t.startswith("live update number ")]
+            want = "live update number %d" % (stage - 1)
+            if len(number) != 1 or not number[0].startswith(want):
+                return False, "kernel %d: %s, expected '%s' (log %s)" % (
+                    stage, number, want, run.log)
         fdts = by_kernel(run, "KHOTEST: fdt ")
         if "LUO" not in _subtrees(fdts.get(1, []), "out") + \
                 _subtrees(fdts.get(1, []), "luo-out"):
@@ -585,9 +614,6 @@ def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
                 fdts.get(2, []), "in"):
             return False, "kernel B's KHO in/fdt lists no LUO subtree: " \
                 "%s (log %s)" % (fdts.get(2), run.log)
-        summary = [t.split("# SUMMARY: ", 1)[1]
-                   for st in sorted(out) for t in out[st]
-                   if "# SUMMARY: " in t]
         if damage:
             if not any(t.endswith("on purpose: " + damage) for t in
                        by_kernel(run, "LUO: test: ").get(1, [])):
@@ -601,10 +627,11 @@ def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
                         len(said), damage,
                         by_kernel(run, "LUO: ").get(2, []), run.log)
             summary.append("B: LUO: " + said[0])
-        if not summary:
-            return True, "; ".join(notes)
-        return True, "; ".join(summary) + " [%s]" % ", ".join(
-            n.split(" ", 2)[2] for n in notes)
+        if not summary or len(notes) == 1:
+            return True, "; ".join(summary + notes)
+        return True, "; ".join(summary) + " [KTAP of %d stages: %s]" % (
+            len(notes), notes[0] if len(set(notes)) == 1 else
+            ", ".join(notes))
     return test
 
 
@@ -668,6 +695,14 @@ TESTS = {
                                 hops=2, timeout=300),
     "luo-finish-frees": test_luo("luo-finish-frees", case="finish_frees"),
     "luo-freeze-fail": test_luo("luo-freeze-fail", case="freeze_fail"),
+    "luo-kexec-load-refused": test_luo("luo-kexec-load-refused",
+                                       case="kexec_load_refused"),
+    "luo-off": test_luo("luo-off", case="disabled", hops=0,
+                        extra="liveupdate=off", enabled=False),
+    "luo-kho-off": test_luo("luo-kho-off", case="disabled", hops=0,
+                            extra="kho=off", enabled=False,
+                            says="kexec handover is off (kho=off): "
+                            "staying off"),
     "luo-damage-compatible": test_luo(
         "luo-damage-compatible", case="damage_compatible",
         damage="compatible"),

@@ -24,6 +24,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 
@@ -39,6 +40,7 @@
 
 #define TEST_DEBUGFS		"/sys/kernel/debug/liveupdate_test"
 #define KERNEL_IMAGE		"/boot/bzImage"
+#define KEXEC_TOOL		"/sbin/kexec"
 
 #define SUMMARY(fmt, ...)	printf("# SUMMARY: " fmt "\n", ##__VA_ARGS__)
 
@@ -1150,6 +1152,89 @@ TEST_F_TIMEOUT(kexec, freeze_fail, 300)
 	EXPECT_EQ(0, luo_finish(after));
 	close(after);
 	SUMMARY("B: the sessions and the state arrived, the failed session did not");
+}
+
+/* ------------------------------------------------------------------ */
+
+/* kexec-tools "kexec -l" loads with kexec_load(2): no handover possible */
+static int kexec_load_tool(void)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		char *argv[5];
+
+		argv[0] = KEXEC_TOOL;
+		argv[1] = "-l";
+		argv[2] = KERNEL_IMAGE;
+		/* it must never run: no initramfs, it would just panic */
+		argv[3] = "--command-line=console=ttyS0 panic=-1";
+		argv[4] = NULL;
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ECHILD;
+}
+
+TEST_F_TIMEOUT(kexec, kexec_load_refused, 300)
+{
+	int s, m, ret;
+
+	NEED_DEV();
+	if (self->stage == 1) {
+		s = NEW_SESSION("kexec-load");
+		m = data_memfd(0x10ad, 8, 0);
+		ASSERT_LE(0, m);
+		ASSERT_EQ(0, luo_preserve_fd(s, m, 1));
+		close(m);
+		ret = kexec_load_tool();
+		ASSERT_EQ(0, ret) {
+			TH_LOG("%s -l %s failed", KEXEC_TOOL, KERNEL_IMAGE);
+		}
+		/* an image that cannot carry the sessions is refused */
+		ret = reboot(LINUX_REBOOT_CMD_KEXEC);
+		ASSERT_EQ(-1, ret);
+		ASSERT_EQ(EINVAL, errno) {
+			TH_LOG("reboot(LINUX_REBOOT_CMD_KEXEC): %s",
+			       strerror(errno));
+		}
+		/* unload it; /init loads its own with kexec_file_load */
+		EXPECT_EQ(0, syscall(SYS_kexec_load, 0, 0, NULL, 0));
+		SUMMARY("A: reboot(KEXEC) of a kexec_load image failed with EINVAL and A ran on");
+		HOLD_AND_LEAVE();
+		return;
+	}
+
+	LOAD_STATE();
+	s = RETRIEVE("kexec-load");
+	m = RETRIEVE_FD(s, 1);
+	EXPECT_EQ(0, luo_check_pages(m, 0x10ad, 0, 8));
+	EXPECT_EQ(0, luo_finish(s));
+	close(m);
+	close(s);
+	SUMMARY("B: the session arrived intact by the kexec_file_load image");
+}
+
+/* ------------------------------------------------------------------ */
+
+/* LUO off (liveupdate=off, or kho=off): there is no device at all. */
+TEST_F(kexec, disabled)
+{
+	EXPECT_EQ(-1, self->dev);
+	EXPECT_EQ(ENOENT, self->open_errno) {
+		TH_LOG("open %s: %s, expected ENOENT", LUO_DEVICE,
+		       self->dev < 0 ? strerror(self->open_errno) : "opened");
+	}
+	EXPECT_EQ(-1, access(TEST_DEBUGFS "/corrupt", F_OK));
+	SUMMARY("open(%s) fails with %s", LUO_DEVICE,
+		strerror(self->open_errno));
 }
 
 /* ------------------------------------------------------------------ */

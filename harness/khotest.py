@@ -694,6 +694,8 @@ TESTS = {
     "luo-unretrieved": test_luo("luo-unretrieved", case="unretrieved",
                                 hops=2, timeout=300),
     "luo-finish-frees": test_luo("luo-finish-frees", case="finish_frees"),
+    "luo-represerve": test_luo("luo-represerve", case="represerve", hops=2,
+                               timeout=300),
     "luo-freeze-fail": test_luo("luo-freeze-fail", case="freeze_fail"),
     "luo-kexec-load-refused": test_luo("luo-kexec-load-refused",
                                        case="kexec_load_refused"),

@@ -1023,6 +1023,7 @@ TEST_F_TIMEOUT(kexec, unretrieved, 300)
 /* ------------------------------------------------------------------ */
 
 #define FINISH_MIB	128
+#define CLOSE_MIB	64
 
 TEST_F_TIMEOUT(kexec, finish_frees, 300)
 {
@@ -1040,7 +1041,13 @@ TEST_F_TIMEOUT(kexec, finish_frees, 300)
 		ASSERT_LE(0, m);
 		ASSERT_EQ(0, luo_preserve_fd(s, m, 2));
 		close(m);
-		SUMMARY("A kept a %d MiB memfd and a 1-page one", FINISH_MIB);
+		s = NEW_SESSION("close-frees");
+		m = filled_memfd(CLOSE_MIB, 0xc1);
+		ASSERT_LE(0, m);
+		ASSERT_EQ(0, luo_preserve_fd(s, m, 1));
+		close(m);
+		SUMMARY("A kept a %d MiB memfd and a 1-page one, and %d MiB in another session",
+			FINISH_MIB, CLOSE_MIB);
 		HOLD_AND_LEAVE();
 		return;
 	}
@@ -1062,6 +1069,81 @@ TEST_F_TIMEOUT(kexec, finish_frees, 300)
 	close(s);
 	SUMMARY("B: FINISH without retrieving the %d MiB file: MemFree %+ld MiB",
 		FINISH_MIB, (after - before) / 1024);
+
+	/* closing a retrieved session finishes it: the same again */
+	s = RETRIEVE("close-frees");
+	before = luo_meminfo_kib("MemFree");
+	close(s);
+	after = luo_meminfo_kib("MemFree");
+	EXPECT_LE(CLOSE_MIB * 1024 * 3 / 4, after - before) {
+		TH_LOG("MemFree %ld -> %ld kB on closing the session", before,
+		       after);
+	}
+	SUMMARY("B: closing a retrieved session with a %d MiB file: MemFree %+ld MiB",
+		CLOSE_MIB, (after - before) / 1024);
+}
+
+/* ------------------------------------------------------------------ */
+
+#define REPRESERVE_PAGES	64
+#define REPRESERVE_SEED		0x2e9
+
+/*
+ * Three kernels, one file: B retrieves and finishes A's memfd, changes a
+ * page and preserves the same memfd again for C.
+ */
+TEST_F_TIMEOUT(kexec, represerve, 300)
+{
+	char page[LUO_PAGE];
+	int s, m;
+
+	NEED_DEV();
+	memset(page, 0xb2, sizeof(page));
+	if (self->stage == 1) {
+		s = NEW_SESSION("represerve-a");
+		m = data_memfd(REPRESERVE_SEED, REPRESERVE_PAGES, 0);
+		ASSERT_LE(0, m);
+		ASSERT_EQ(0, luo_preserve_fd(s, m, 1));
+		close(m);
+		SUMMARY("A kept a %lu KiB memfd",
+			REPRESERVE_PAGES * LUO_PAGE / 1024);
+		HOLD_AND_LEAVE();
+		return;
+	}
+
+	LOAD_STATE();
+	if (self->stage == 2) {
+		s = RETRIEVE("represerve-a");
+		m = RETRIEVE_FD(s, 1);
+		EXPECT_EQ(0, luo_check_pages(m, REPRESERVE_SEED, 0,
+					     REPRESERVE_PAGES));
+		EXPECT_EQ(0, luo_finish(s));
+		close(s);
+		/* ours now: change it and hand it on */
+		ASSERT_EQ(LUO_PAGE, pwrite(m, page, LUO_PAGE, 7 * LUO_PAGE));
+		s = NEW_SESSION("represerve-b");
+		ASSERT_EQ(0, luo_preserve_fd(s, m, 2));
+		close(m);
+		SUMMARY("B verified it, changed page 7 and kept it again");
+		HOLD_AND_LEAVE();
+		return;
+	}
+
+	EXPECT_EQ(-ENOENT, luo_retrieve_session(self->dev, "represerve-a", &s));
+	s = RETRIEVE("represerve-b");
+	m = RETRIEVE_FD(s, 2);
+	EXPECT_EQ(REPRESERVE_PAGES * LUO_PAGE, fd_size(m));
+	EXPECT_EQ(0, luo_check_pages(m, REPRESERVE_SEED, 0, 7));
+	EXPECT_EQ(0, luo_check_pages(m, REPRESERVE_SEED, 8,
+				     REPRESERVE_PAGES - 8));
+	EXPECT_NE(0, luo_check_pages(m, REPRESERVE_SEED, 7, 1));
+	ASSERT_EQ(LUO_PAGE, pread(m, page, LUO_PAGE, 7 * LUO_PAGE));
+	EXPECT_EQ((char)0xb2, page[0]);
+	EXPECT_EQ((char)0xb2, page[LUO_PAGE - 1]);
+	EXPECT_EQ(0, luo_finish(s));
+	close(m);
+	close(s);
+	SUMMARY("C got B's version of A's memfd");
 }
 
 /* ------------------------------------------------------------------ */

@@ -34,6 +34,9 @@ INITRD_DIR = os.path.join(OUT, "initramfs")
 INITRD = os.path.join(INITRD_DIR, "initrd.cpio")
 LOGS = os.path.join(OUT, "logs")
 INIT_SRC = os.path.join(TOP, "tools/testing/selftests/kho/init.c")
+LUO_SRC = os.path.join(TOP, "tools/testing/selftests/liveupdate")
+# the Live Update selftests, built static into /liveupdate/ of the initramfs
+LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo")
 KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
 
 BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"
@@ -73,7 +76,14 @@ def build_initramfs():
     gen = os.path.join(INITRD_DIR, "gen_init_cpio")
     kexec = shutil.which("kexec") or "/usr/sbin/kexec"
     libs = _shared_libs(kexec)
-    inputs = [INIT_SRC, BZIMAGE, kexec, __file__] + libs
+    selftests = os.path.join(TREE, "tools/testing/selftests")
+    luo_sources = sorted(os.path.join(LUO_SRC, f) for f in os.listdir(LUO_SRC)
+                         if f.endswith((".c", ".h")))
+    luo_inputs = luo_sources + [
+        os.path.join(selftests, "kselftest_harness.h"),
+        os.path.join(selftests, "kselftest.h"),
+        os.path.join(TOP, "include/uapi/linux/liveupdate.h")]
+    inputs = [INIT_SRC, BZIMAGE, kexec, __file__] + libs + luo_inputs
 
     if _newer(gen, [os.path.join(TREE, "usr/gen_init_cpio.c")]):
         subprocess.run(["gcc", "-O2", "-o", gen,
@@ -84,11 +94,25 @@ def build_initramfs():
     print("initramfs: building %s" % os.path.relpath(INITRD), flush=True)
     subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
                     "-o", init, INIT_SRC], check=True)
+    # our uAPI header first, then the tree's kselftest_harness.h
+    luo_out = os.path.join(INITRD_DIR, "liveupdate")
+    os.makedirs(luo_out, exist_ok=True)
+    for prog in LUO_PROGS:
+        subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror",
+                        "-fmacro-prefix-map=%s/=" % LUO_SRC,
+                        "-I", os.path.join(TOP, "include/uapi"),
+                        "-I", selftests, "-o", os.path.join(luo_out, prog),
+                        os.path.join(LUO_SRC, prog + ".c"),
+                        os.path.join(LUO_SRC, "luo_test_utils.c")],
+                       check=True)
 
-    dirs = ["/dev", "/proc", "/sys", "/tmp", "/boot", "/sbin"]
+    dirs = ["/dev", "/proc", "/sys", "/tmp", "/boot", "/sbin", "/liveupdate"]
     spec = ["dir %s 0755 0 0" % d for d in dirs]
     spec.append("nod /dev/console 0600 0 0 c 5 1")
     spec.append("file /init %s 0755 0 0" % init)
+    for prog in LUO_PROGS:
+        spec.append("file /liveupdate/%s %s 0755 0 0" % (
+            prog, os.path.join(luo_out, prog)))
     spec.append("file /boot/bzImage %s 0644 0 0" % BZIMAGE)
     spec.append("file /sbin/kexec %s 0755 0 0" % kexec)
     made = set(dirs)
@@ -465,6 +489,152 @@ def test_kho_reject(name, damage, message):
     return test
 
 
+# test_kho.c preserves a little and skips its memory fill: LUO is tested
+LUO_CMDLINE = ("kho=on liveupdate=on kunit.enable=0 khotest.test=luo "
+               "test_kho.size_mb=1 test_kho.fill=0")
+KTAP_TOTALS = re.compile(r"# Totals: pass:(\d+) fail:(\d+) xfail:(\d+) "
+                         r"xpass:(\d+) skip:(\d+) error:(\d+)")
+
+
+def by_kernel(run, marker):
+    """Console lines holding @marker, split by the kernel that printed
+    them: {1: [...], 2: [...]}, counted by kernel boot banners (so kernel
+    A's last words before the kexec stay A's)."""
+    stage, found = 0, {}
+    for _, text in run.lines:
+        if re.search(r"\] Linux version |^Linux version ", text):
+            stage += 1
+        i = text.find(marker)
+        if i >= 0:
+            found.setdefault(max(stage, 1), []).append(
+                text[i + len(marker):].strip())
+    return found
+
+
+def luo_output(run):
+    """Each stage's echoed program output: {stage: [line, ...]}."""
+    out = {}
+    for _, text in run.khotest():
+        m = re.match(r"luo stage=(\d+) \| ?(.*)", text)
+        if m:
+            out.setdefault(int(m.group(1)), []).append(m.group(2))
+    return out
+
+
+def judge_ktap(lines):
+    """(ok, note) for one stage's KTAP, by the program's own totals."""
+    totals = [m for m in map(KTAP_TOTALS.search, lines) if m]
+    if not totals:
+        return False, "no KTAP totals"
+    p, f, xf, xp, sk, err = map(int, totals[-1].groups())
+    note = "pass:%d fail:%d skip:%d" % (p, f, sk)
+    if f or err or xp or not p:
+        bad = [t for t in lines if t.startswith("not ok")]
+        why = [t for t in lines if re.match(r"# \S+:\d+:", t)]
+        return False, "; ".join([note] + bad[:3] + why[:2])
+    skips = [t.split("# SKIP", 1)[1].strip() for t in lines
+             if t.startswith("ok ") and "# SKIP" in t]
+    if skips:
+        note += " (skipped: %s)" % "; ".join(skips)
+    return True, note
+
+
+def _subtrees(fdt_lines, which):
+    for t in fdt_lines:
+        kv = _kv(t)
+        if t.split()[0] == which:
+            return kv.get("subtrees", "").split(",")
+    return []
+
+
+def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
+             timeout=240, damage=None, extra="", enabled=True, says=None):
+    """A Live Update selftest, @prog, run in each of @hops + 1 kernels.
+
+    Every stage must print KTAP whose totals have passes and no failures;
+    the KHO root FDT must list the "LUO" subtree (out/fdt in kernel A, and
+    in/fdt in kernel B).  With @damage, kernel A damages its LUO handover
+    and kernel B must refuse it in one "LUO: " line and boot on.  Each
+    kernel must print its live update number (0, 1, ...).  With
+    @enabled False (LUO turned off by @extra) there is no FDT or number
+    to check, but kernel A must log @says.
+    """
+    def test():
+        run = qemu(name, "%s khotest.luo=%s khotest.hops=%d%s %s" % (
+            LUO_CMDLINE, prog, hops,
+            " khotest.luo_case=" + case if case else "", extra),
+            timeout=timeout, mem=mem)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        out = luo_output(run)
+        notes = []
+        for stage in range(1, hops + 2):
+            ok, note = judge_ktap(out.get(stage, []))
+            if not ok:
+                refused = [t for t in by_kernel(run, "LUO: ").get(stage, [])
+                           if "refusing" in t]
+                return False, "stage %d: %s%s (log %s)" % (
+                    stage, note, "; kernel %d: LUO: %s" % (
+                        stage, refused[0]) if refused and not damage
+                    else "", run.log)
+            notes.append(note)
+        res = run.results()[-1]
+        if res.get("status") != "PASS" or \
+                res.get("stage") != str(hops + 1):
+            return False, "%s (log %s)" % (res["line"], run.log)
+        summary = [t.split("# SUMMARY: ", 1)[1]
+                   for st in sorted(out) for t in out[st]
+                   if "# SUMMARY: " in t]
+        luo = by_kernel(run, "LUO: ")
+        if not enabled:
+            if says and says not in luo.get(1, []):
+                return False, "kernel A did not log 'LUO: %s': %s (log " \
+                    "%s)" % (says, luo.get(1), run.log)
+            if any(t.startswith("live update number") for t in
+                   luo.get(1, [])):
+                return False, "LUO started: %s (log %s)" % (luo.get(1),
+                                                            run.log)
+            return True, "; ".join(summary + (["LUO: " + says] if says
+                                              else []))
+        # a refused handover has no number to go on from
+        for stage in range(1, 2 if damage else hops + 2):
+            number = [t for t in luo.get(stage, [])
+                      if t.startswith("live update number ")]
+            want = "live update number %d" % (stage - 1)
+            if len(number) != 1 or not number[0].startswith(want):
+                return False, "kernel %d: %s, expected '%s' (log %s)" % (
+                    stage, number, want, run.log)
+        fdts = by_kernel(run, "KHOTEST: fdt ")
+        if "LUO" not in _subtrees(fdts.get(1, []), "out") + \
+                _subtrees(fdts.get(1, []), "luo-out"):
+            return False, "kernel A's KHO out/fdt lists no LUO subtree: " \
+                "%s (log %s)" % (fdts.get(1), run.log)
+        if hops and not damage and "LUO" not in _subtrees(
+                fdts.get(2, []), "in"):
+            return False, "kernel B's KHO in/fdt lists no LUO subtree: " \
+                "%s (log %s)" % (fdts.get(2), run.log)
+        if damage:
+            if not any(t.endswith("on purpose: " + damage) for t in
+                       by_kernel(run, "LUO: test: ").get(1, [])):
+                return False, "kernel A did not damage its %s (log %s)" % (
+                    damage, run.log)
+            said = [t for t in by_kernel(run, "LUO: ").get(2, [])
+                    if re.search(r"\b(refusing|rejecting)\b", t, re.I)]
+            if len(said) != 1:
+                return False, "kernel B logged %d 'LUO: ' lines refusing " \
+                    "the damaged %s, expected 1: %s (log %s)" % (
+                        len(said), damage,
+                        by_kernel(run, "LUO: ").get(2, []), run.log)
+            summary.append("B: LUO: " + said[0])
+        if not summary or len(notes) == 1:
+            return True, "; ".join(summary + notes)
+        return True, "; ".join(summary) + " [KTAP of %d stages: %s]" % (
+            len(notes), notes[0] if len(set(notes)) == 1 else
+            ", ".join(notes))
+    return test
+
+
 def test_harness(name, misbehaviour, expect, timeout):
     """The harness itself: a guest that panics or hangs must be caught."""
     def test():
@@ -508,6 +678,42 @@ TESTS = {
         "kho-damage-array-magic", "array-magic", "kho_array"),
     "kho-damage-block-cycle": test_kho_damage(
         "kho-damage-block-cycle", "block-cycle", "kho_block"),
+    "luo-api": test_luo("luo-api", prog="liveupdate_api", hops=0,
+                        timeout=300),
+    "luo-one-memfd": test_luo("luo-one-memfd", case="one_memfd"),
+    "luo-sessions": test_luo("luo-sessions", case="sessions"),
+    "luo-2000-sessions": test_luo("luo-2000-sessions", case="many_sessions",
+                                  timeout=420),
+    "luo-1000-files": test_luo("luo-1000-files", case="many_files",
+                               timeout=300),
+    "luo-sparse": test_luo("luo-sparse", case="sparse"),
+    "luo-1gib": test_luo("luo-1gib", case="one_gib", timeout=300),
+    "luo-seals-pos": test_luo("luo-seals-pos", case="seals_pos"),
+    "luo-late-writes": test_luo("luo-late-writes", case="late_writes"),
+    "luo-large-folios": test_luo("luo-large-folios", case="large_folios"),
+    "luo-unretrieved": test_luo("luo-unretrieved", case="unretrieved",
+                                hops=2, timeout=300),
+    "luo-finish-frees": test_luo("luo-finish-frees", case="finish_frees"),
+    "luo-represerve": test_luo("luo-represerve", case="represerve", hops=2,
+                               timeout=300),
+    "luo-freeze-fail": test_luo("luo-freeze-fail", case="freeze_fail"),
+    "luo-kexec-load-refused": test_luo("luo-kexec-load-refused",
+                                       case="kexec_load_refused"),
+    "luo-off": test_luo("luo-off", case="disabled", hops=0,
+                        extra="liveupdate=off", enabled=False),
+    "luo-kho-off": test_luo("luo-kho-off", case="disabled", hops=0,
+                            extra="kho=off", enabled=False,
+                            says="kexec handover is off (kho=off): "
+                            "staying off"),
+    "luo-damage-compatible": test_luo(
+        "luo-damage-compatible", case="damage_compatible",
+        damage="compatible"),
+    "luo-damage-session-chain": test_luo(
+        "luo-damage-session-chain", case="damage_session_chain",
+        damage="session-chain"),
+    "luo-damage-memfd-header": test_luo(
+        "luo-damage-memfd-header", case="damage_memfd_header",
+        damage="memfd-header"),
     "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 12),
 }
@@ -590,9 +796,96 @@ def _orders(text):
     return [(o, n) for o, n in pairs if n]
 
 
+def demo_luo():
+    """Part 1: a memfd of random bytes kept across a kexec with LUO."""
+    mib = 256
+    print("demo, part 1 (Live Update): a program in kernel A keeps a %d MiB "
+          "memfd of random bytes in a LUO session; /init kexecs with "
+          "kexec-tools (kexec -s -l --reuse-cmdline, kexec -e); in kernel "
+          "B the program retrieves the memfd and checksums it.  QEMU TCG, "
+          "1 CPU, 1 GiB." % mib, flush=True)
+    run = qemu("demo-luo", "%s khotest.luo=luo_demo khotest.hops=1"
+               % LUO_CMDLINE, timeout=300, mem="1G")
+    failure = guest_failure(run)
+    if failure:
+        print("demo: FAILED: " + failure)
+        return 1
+    demo = {}
+    for stage, lines in luo_output(run).items():
+        for text in lines:
+            if text.startswith("DEMO: "):
+                demo.setdefault(stage, {}).update(_kv(text))
+    stats = by_kernel(run, "KHOTEST: luo-stats ")
+    luo = by_kernel(run, "LUO: ")
+    kernels = [m.group(1) for _, x in run.khotest()
+               for m in [re.match(r"init stage=\d+ test=\S+ kernel=(.*)", x)]
+               if m]
+    t_kexec = t_done = None
+    for t, text in run.khotest():
+        if text.startswith("kexec stage=1"):
+            t_kexec = t
+        elif "DEMO: stage=2 status=" in text:
+            t_done = t
+    a, b = demo.get(1, {}), demo.get(2, {})
+    if a.get("status") != "OK" or "status" not in b or t_kexec is None \
+            or t_done is None:
+        print("demo: FAILED: incomplete run: A %s, B %s (log %s)" % (
+            a, b, run.log))
+        return 1
+    tree = dict(x.split()[:2] for x in stats.get(1, [])
+                if x.startswith("tracker_"))
+    nbytes = int(a["bytes"])
+    print()
+    print("kernel A  %s" % kernels[0])
+    print("  filled memfd \"demo-data\" with %d MiB of random bytes in "
+          "%.1f s, checksum %s" % (nbytes >> 20, float(a["fill_ms"]) / 1000,
+                                    a["sum"]))
+    print("  kept it in LUO session \"%s\" as token %s "
+          "(PRESERVE_FD: %s ms); a child process holds the session fd"
+          % (a["session"], a["token"], a["preserve_ms"]))
+    for line in luo.get(1, []):
+        print("  LUO: " + line)
+    if tree:
+        tbytes = int(tree.get("tracker_bytes", 0))
+        print("  KHO tracker for everything preserved (the memfd, LUO's "
+              "records, test_kho's 1 MiB): %s node pages + %s leaf pages "
+              "= %d KiB (%.1f KiB per GiB kept)" % (
+                  tree.get("tracker_nodes"), tree.get("tracker_leaves"),
+                  tbytes >> 10, tbytes / 1024 / (nbytes / (1 << 30))))
+    print("  kexec -s -l /boot/bzImage --reuse-cmdline; kexec -e")
+    print()
+    print("kernel B  %s" % kernels[-1])
+    for line in by_kernel(run, "KHO: ").get(2, []):
+        print("  KHO: " + line)
+    for line in luo.get(2, []):
+        print("  LUO: " + line)
+    print("  RETRIEVE_SESSION + RETRIEVE_FD: %s ms; read and checksummed "
+          "%d MiB in %.1f s: %s (expected %s): %s" % (
+              b["retrieve_ms"], int(b.get("bytes", 0)) >> 20,
+              float(b["checksum_ms"]) / 1000, b.get("sum"),
+              b.get("expected"), b["status"]))
+    print()
+    t_init = [t for t, x in run.khotest() if x.startswith("init stage=2")]
+    print("time from kexec -e in kernel A to the data verified in kernel "
+          "B: %.2f s (host clock, TCG)" % (t_done - t_kexec))
+    if t_init:
+        print("  of which kernel B's boot to /init: %.2f s, the retrieve "
+              "and the checksum of %d MiB: the rest" % (
+                  t_init[0] - t_kexec, nbytes >> 20))
+    print("console log: %s" % run.log)
+    return 0 if b["status"] == "OK" else 1
+
+
 def demo():
     build_initramfs()
-    print("demo: kernel A (kho=on) preserves memory with lib/test_kho.c, "
+    rc = demo_luo()
+    print()
+    return demo_kho() or rc
+
+
+def demo_kho():
+    print("demo, part 2 (KHO alone): kernel A (kho=on) preserves memory "
+          "with lib/test_kho.c, "
           "kexec_file_load()s kernel B and reboots into it; kernel B "
           "restores and verifies everything.  QEMU TCG, 2 CPUs, 2 NUMA "
           "nodes, 2 GiB, KASLR on.", flush=True)

@@ -11,15 +11,22 @@
  *                       kexec-raw   kexec_file_load(2) + reboot(RB_KEXEC)
  *                       kexec-tools kexec -s -l ... --reuse-cmdline; kexec -e
  *                       kexec-load  the same with kexec_load(2): kexec -l
+ *                       luo         run a Live Update selftest in every kernel
+ *                                   of the chain, kexec with kexec-tools
  *                       panic, hang guests that misbehave (harness checks)
  *   khotest.stage=N     which kernel of the chain this is (default 1)
  *   khotest.hops=N      how many kexecs to do before reporting (default 1)
  *   khotest.next_kho_off=1  the next kernel boots with kho=off
+ *   khotest.luo=PROG    (test=luo) the program: /liveupdate/PROG, run with
+ *                       LUO_STAGE=<stage> in its environment, and
+ *                       LUO_CASE=<khotest.luo_case> if that is given
  *
  * The last occurrence of a parameter wins, so a chained kernel can inherit
  * the command line and append a new stage.  Every line meant for the harness
  * starts with "KHOTEST: "; the final one is
- * "KHOTEST: RESULT test=NAME stage=N status=PASS|FAIL ...".
+ * "KHOTEST: RESULT test=NAME stage=N status=PASS|FAIL ...".  A Live Update
+ * program's output is echoed as "KHOTEST: luo stage=N | <line>"; when it
+ * exits 0 and the stage is not past the hops, the next kernel is kexec'd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -40,6 +48,7 @@
 #define SELF_INITRD	"/initrd.img"
 #define NEXT_INITRD	"/next.cpio"
 #define KEXEC_TOOL	"/sbin/kexec"
+#define LUO_DIR		"/liveupdate"
 
 static char cmdline[4096];
 
@@ -419,6 +428,92 @@ static int kexec_tools(int next_stage, int file)
 	return run(argv);
 }
 
+/* Echo the complete lines in @buf (@len bytes); keep the rest. */
+static size_t echo_lines(int stage, char *buf, size_t len, int flush)
+{
+	char *line = buf, *nl;
+
+	while ((nl = memchr(line, '\n', buf + len - line))) {
+		*nl = '\0';
+		say("luo stage=%d | %s", stage, line);
+		line = nl + 1;
+	}
+	len -= line - buf;
+	memmove(buf, line, len);
+	if (len && (flush || len == 4096)) {
+		buf[len] = '\0';
+		say("luo stage=%d | %s", stage, buf);
+		len = 0;
+	}
+	return len;
+}
+
+/*
+ * Run /liveupdate/@prog for @stage with its output echoed to the console.
+ * It may leave a child behind (one that holds session fds until the
+ * kexec), so the program's own exit ends the echo, not the pipe's end.
+ */
+static int run_luo(const char *prog, const char *luo_case, int stage)
+{
+	char path[128], value[16], buf[4097];
+	int p[2], status = 0, done = 0;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", LUO_DIR, prog);
+	snprintf(value, sizeof(value), "%d", stage);
+	say("luo run %s stage=%d case=%s", path, stage,
+	    *luo_case ? luo_case : "-");
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		char *argv[2];
+
+		argv[0] = path;
+		argv[1] = NULL;
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		setenv("LUO_STAGE", value, 1);
+		if (*luo_case)
+			setenv("LUO_CASE", luo_case, 1);
+		execv(path, argv);
+		printf("exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	while (!done) {
+		struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			done = 1;	/* read what is left, then stop */
+		else
+			poll(&pfd, 1, 200);
+		while ((n = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+			len = echo_lines(stage, buf, len + n, 0);
+		if (!n && !done) {
+			/* nobody holds the pipe any more */
+			waitpid(pid, &status, 0);
+			done = 1;
+		}
+	}
+	echo_lines(stage, buf, len, 1);
+	close(p[0]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		say("luo %s stage=%d exited with status 0x%x", prog, stage,
+		    status);
+		return -ECHILD;
+	}
+	say("luo %s stage=%d exited 0", prog, stage);
+	return 0;
+}
+
 static void mount_fs(const char *src, const char *dir, const char *type)
 {
 	mkdir(dir, 0755);
@@ -473,6 +568,27 @@ int main(void)
 		else if (!ret)
 			ret = kexec_tools(stage + 1,
 					  !strcmp(test, "kexec-tools"));
+		result(test, stage, 0, "kexec failed: %s", strerror(-ret));
+	}
+
+	if (!strcmp(test, "luo")) {
+		char prog[64] = "", luo_case[64] = "";
+
+		param("khotest.luo", prog, sizeof(prog));
+		param("khotest.luo_case", luo_case, sizeof(luo_case));
+		if (!*prog)
+			result(test, stage, 0, "no khotest.luo=PROG");
+		ret = run_luo(prog, luo_case, stage);
+		/* what this kernel hands over, now that sessions exist */
+		report_fdt("luo-out", "/sys/kernel/debug/kho/out/fdt");
+		report_file("luo-stats", "/sys/kernel/debug/kho/out/stats");
+		if (ret)
+			result(test, stage, 0, "prog=%s failed", prog);
+		if (stage > hops)
+			result(test, stage, 1, "prog=%s hops=%d", prog, hops);
+		ret = make_next_initrd();
+		if (!ret)
+			ret = kexec_tools(stage + 1, 1);
 		result(test, stage, 0, "kexec failed: %s", strerror(-ret));
 	}
 

@@ -46,22 +46,37 @@ static bool memfd_luo_can_preserve(struct liveupdate_file_handler *handler,
 	return shmem_file(file) && !file_inode(file)->i_nlink;
 }
 
-static void memfd_luo_set_frozen(struct inode *inode, bool frozen)
+/*
+ * Freeze or thaw the size, under i_rwsem as shmem checks it.  One memfd
+ * can be preserved once, even through another open file of it.
+ */
+static int memfd_luo_set_frozen(struct inode *inode, bool frozen)
 {
+	int err = 0;
+
 	inode_lock(inode);
-	SHMEM_I(inode)->size_frozen = frozen;
+	if (frozen && SHMEM_I(inode)->size_frozen)
+		err = -EBUSY;
+	else
+		SHMEM_I(inode)->size_frozen = frozen;
 	inode_unlock(inode);
+	return err;
 }
 
 static int memfd_luo_preserve(struct liveupdate_file_op_args *args)
 {
 	struct memfd_luo_ser *ser;
+	int err;
 
 	ser = kho_alloc_preserve(sizeof(*ser));
 	if (IS_ERR(ser))
 		return PTR_ERR(ser);
+	err = memfd_luo_set_frozen(file_inode(args->file), true);
+	if (err) {
+		kho_unpreserve_free(ser);
+		return err;
+	}
 	kho_array_init(&ser->folios);
-	memfd_luo_set_frozen(file_inode(args->file), true);
 	args->serialized_data = virt_to_phys(ser);
 	args->private_data = ser;
 	return 0;

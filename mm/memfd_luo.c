@@ -514,6 +514,12 @@ static int memfd_luo_retrieve(struct liveupdate_file_op_args *args)
 	kho_array_destroy(&ser.folios);
 
 	SHMEM_I(inode)->seals = ser.seals;
+	/*
+	 * The mode is not handed over.  A memfd sealed against chmod most
+	 * likely came from MFD_NOEXEC_SEAL: it must not come back executable.
+	 */
+	if (ser.seals & F_SEAL_EXEC)
+		inode->i_mode &= ~0111;
 	file->f_pos = ser.pos;
 	kho_restore_free(phys_to_virt(args->serialized_data));
 	args->file = file;

@@ -528,12 +528,13 @@ def judge_ktap(lines):
         return False, "no KTAP totals"
     p, f, xf, xp, sk, err = map(int, totals[-1].groups())
     note = "pass:%d fail:%d skip:%d" % (p, f, sk)
+    skips = sorted(set(t.split("# SKIP", 1)[1].strip() for t in lines
+                       if t.startswith("ok ") and "# SKIP" in t))
     if f or err or xp or not p:
         bad = [t for t in lines if t.startswith("not ok")]
         why = [t for t in lines if re.match(r"# \S+:\d+:", t)]
-        return False, "; ".join([note] + bad[:3] + why[:2])
-    skips = [t.split("# SKIP", 1)[1].strip() for t in lines
-             if t.startswith("ok ") and "# SKIP" in t]
+        return False, "; ".join([note] + bad[:3] + why[:2] +
+                                ["skipped: " + x for x in skips[:2]])
     if skips:
         note += " (skipped: %s)" % "; ".join(skips)
     return True, note

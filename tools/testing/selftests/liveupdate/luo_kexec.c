@@ -251,6 +251,8 @@ TEST_F_TIMEOUT(kexec, one_memfd, 300)
 
 	LOAD_STATE();
 	s = RETRIEVE("one");
+	/* like a created one, a retrieved session fd is close-on-exec */
+	EXPECT_EQ(FD_CLOEXEC, fcntl(s, F_GETFD) & FD_CLOEXEC);
 	EXPECT_EQ(-EINVAL, luo_retrieve_session(self->dev, "one", &t));
 	ASSERT_EQ(0, luo_get_name(s, name));
 	EXPECT_STREQ("one", name);

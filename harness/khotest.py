@@ -530,6 +530,9 @@ def judge_ktap(lines):
     note = "pass:%d fail:%d skip:%d" % (p, f, sk)
     skips = sorted(set(t.split("# SKIP", 1)[1].strip() for t in lines
                        if t.startswith("ok ") and "# SKIP" in t))
+    planned = [t for t in lines if t.startswith("# Planned tests != run")]
+    if planned:
+        return False, "%s; %s" % (note, planned[0])
     if f or err or xp or not p:
         bad = [t for t in lines if t.startswith("not ok")]
         why = [t for t in lines if re.match(r"# \S+:\d+:", t)]

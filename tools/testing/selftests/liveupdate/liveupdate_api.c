@@ -67,6 +67,39 @@ static int data_memfd(uint64_t seed, uint64_t pages)
 	return fd;
 }
 
+/* ---- the uAPI itself: what luo.md fixes, byte for byte ---- */
+
+TEST_F(luo, uapi_layout)
+{
+	EXPECT_EQ(0xBA, LIVEUPDATE_IOCTL_TYPE);
+	EXPECT_EQ(64, LIVEUPDATE_SESSION_NAME_LENGTH);
+	/* _IO(0xBA, nr): no direction or size bits */
+	EXPECT_EQ(0xBA00, LIVEUPDATE_IOCTL_CREATE_SESSION);
+	EXPECT_EQ(0xBA01, LIVEUPDATE_IOCTL_RETRIEVE_SESSION);
+	EXPECT_EQ(0xBA40, LIVEUPDATE_SESSION_PRESERVE_FD);
+	EXPECT_EQ(0xBA41, LIVEUPDATE_SESSION_RETRIEVE_FD);
+	EXPECT_EQ(0xBA42, LIVEUPDATE_SESSION_FINISH);
+	EXPECT_EQ(0xBA43, LIVEUPDATE_SESSION_GET_NAME);
+
+	EXPECT_EQ(72, sizeof(struct liveupdate_ioctl_create_session));
+	EXPECT_EQ(4, offsetof(struct liveupdate_ioctl_create_session, fd));
+	EXPECT_EQ(8, offsetof(struct liveupdate_ioctl_create_session, name));
+	EXPECT_EQ(72, sizeof(struct liveupdate_ioctl_retrieve_session));
+	EXPECT_EQ(4, offsetof(struct liveupdate_ioctl_retrieve_session, fd));
+	EXPECT_EQ(8, offsetof(struct liveupdate_ioctl_retrieve_session, name));
+	EXPECT_EQ(16, sizeof(struct liveupdate_session_preserve_fd));
+	EXPECT_EQ(4, offsetof(struct liveupdate_session_preserve_fd, fd));
+	EXPECT_EQ(8, offsetof(struct liveupdate_session_preserve_fd, token));
+	EXPECT_EQ(16, sizeof(struct liveupdate_session_retrieve_fd));
+	EXPECT_EQ(4, offsetof(struct liveupdate_session_retrieve_fd, fd));
+	EXPECT_EQ(8, offsetof(struct liveupdate_session_retrieve_fd, token));
+	EXPECT_EQ(8, sizeof(struct liveupdate_session_finish));
+	EXPECT_EQ(4, offsetof(struct liveupdate_session_finish, reserved));
+	EXPECT_EQ(72, sizeof(struct liveupdate_session_get_name));
+	EXPECT_EQ(4, offsetof(struct liveupdate_session_get_name, reserved));
+	EXPECT_EQ(8, offsetof(struct liveupdate_session_get_name, name));
+}
+
 /* ---- the device ---- */
 
 TEST_F(luo, device_node)

@@ -396,6 +396,7 @@ TEST_F(luo, preserve_any_token)
 
 TEST_F(luo, preserve_same_file_twice)
 {
+	char path[64];
 	int a, b, m, d;
 
 	ASSERT_EQ(0, luo_create_session(self->dev, "busy-a", &a));
@@ -411,9 +412,19 @@ TEST_F(luo, preserve_same_file_twice)
 	ASSERT_LE(0, d);
 	EXPECT_EQ(-EBUSY, luo_preserve_fd(b, d, 3));
 	close(d);
+	/* another open file of the same memfd is the same memfd */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", m);
+	d = open(path, O_RDWR);
+	ASSERT_LE(0, d);
+	EXPECT_EQ(-EBUSY, luo_preserve_fd(b, d, 4));
+	EXPECT_EQ(-EBUSY, luo_preserve_fd(a, d, 5));
+	/* once the first session is gone, it can go in */
+	close(a);
+	EXPECT_EQ(0, luo_preserve_fd(b, d, 6));
+	EXPECT_EQ(-EBUSY, luo_preserve_fd(b, m, 7));
+	close(d);
 	close(b);
 	close(m);
-	close(a);
 }
 
 TEST_F(luo, preserve_hugetlb_refused)

@@ -37,6 +37,9 @@
 #ifndef F_SEAL_EXEC
 #define F_SEAL_EXEC		0x0020
 #endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL		0x0008U
+#endif
 
 #define TEST_DEBUGFS		"/sys/kernel/debug/liveupdate_test"
 #define KERNEL_IMAGE		"/boot/bzImage"
@@ -731,6 +734,8 @@ static const struct sealed sealed[] = {
 	{ 3, 0, 0, 2, 2 * LUO_PAGE },
 	{ 4, MFD_ALLOW_SEALING, F_SEAL_FUTURE_WRITE, 1, 3 * LUO_PAGE + 77 },
 	{ 5, MFD_ALLOW_SEALING, 0, 2, 0, 4444 },
+	/* sealed against chmod by memfd_create itself */
+	{ 6, MFD_NOEXEC_SEAL, 0, 1, 10 },
 };
 
 #define NR_SEALED	(ARRAY_SIZE(sealed))
@@ -765,13 +770,14 @@ TEST_F_TIMEOUT(kexec, seals_pos, 300)
 			luo_state_set_u64(&self->state, key, seals);
 			close(m);
 		}
-		SUMMARY("A kept %zu memfds, seals %x/%x/%x/%x/%x, positions set",
+		SUMMARY("A kept %zu memfds, seals %x/%x/%x/%x/%x/%x, positions set",
 			NR_SEALED,
 			(int)luo_state_u64(&self->state, "seals.0"),
 			(int)luo_state_u64(&self->state, "seals.1"),
 			(int)luo_state_u64(&self->state, "seals.2"),
 			(int)luo_state_u64(&self->state, "seals.3"),
-			(int)luo_state_u64(&self->state, "seals.4"));
+			(int)luo_state_u64(&self->state, "seals.4"),
+			(int)luo_state_u64(&self->state, "seals.5"));
 		HOLD_AND_LEAVE();
 		return;
 	}
@@ -796,6 +802,15 @@ TEST_F_TIMEOUT(kexec, seals_pos, 300)
 		EXPECT_EQ(sealed[i].pages * LUO_PAGE, fd_size(m));
 		EXPECT_EQ(0, luo_check_pages(m, 0x5ea1 + i, 0,
 					     sealed[i].pages));
+		/* sealed against chmod: it must not come back executable */
+		if (luo_state_u64(&self->state, key) & F_SEAL_EXEC) {
+			struct stat st;
+
+			ASSERT_EQ(0, fstat(m, &st));
+			EXPECT_EQ(0, st.st_mode & 0111) {
+				TH_LOG("memfd %u: mode %o", i, st.st_mode);
+			}
+		}
 	}
 	EXPECT_EQ(0, luo_finish(s));
 	close(s);

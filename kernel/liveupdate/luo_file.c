@@ -235,7 +235,7 @@ void luo_files_unpreserve(struct luo_session *s)
  *
  * Freezes each file whose handler has freeze(), updates the records and
  * completes the session's record.  On failure the files frozen so far
- * are unfrozen, newest first.
+ * are unfrozen, newest first, with luo_files_unfreeze().
  *
  * Context: luo_lock held.
  * Return: 0 or the handler's error.
@@ -266,16 +266,8 @@ int luo_files_freeze(struct luo_session *s)
 	return 0;
 
 fail:
-	list_for_each_entry_continue_reverse(f, &s->files, list) {
-		if (f->fh->ops->unfreeze) {
-			args = luo_file_args(f);
-			f->fh->ops->unfreeze(&args);
-			f->data = args.serialized_data;
-			f->private_data = args.private_data;
-			f->ser->data = f->data;
-		}
-		f->frozen = false;
-	}
+	/* the failing file is not frozen: only those before it are undone */
+	luo_files_unfreeze(s);
 	return err;
 }
 

@@ -1193,13 +1193,18 @@ TEST_F_TIMEOUT(kexec, freeze_fail, 300)
 			TH_LOG("%s/fail_freeze: %s (CONFIG_LIVEUPDATE_TEST?)",
 			       TEST_DEBUGFS, strerror(errno));
 		}
-		ASSERT_EQ(0, luo_create_session(self->dev, "freeze-fail", &s));
-		ASSERT_EQ(0, luo_preserve_fd(s, fail, 1));
+		/*
+		 * The memfd's session comes first: it is frozen (its folios
+		 * preserved) before the failing file, so the cancelled kexec
+		 * must unfreeze it for the next kexec to preserve it again.
+		 */
 		ok = NEW_SESSION("freeze-ok");
 		m = data_memfd(0xf0, 8, 0);
 		ASSERT_LE(0, m);
 		ASSERT_EQ(0, luo_preserve_fd(ok, m, 1));
 		close(m);
+		ASSERT_EQ(0, luo_create_session(self->dev, "freeze-fail", &s));
+		ASSERT_EQ(0, luo_preserve_fd(s, fail, 1));
 
 		ret = load_kexec_image();
 		ASSERT_EQ(0, ret) {

@@ -42,8 +42,10 @@ static_assert(sizeof(struct memfd_luo_ser) == 48);
 static bool memfd_luo_can_preserve(struct liveupdate_file_handler *handler,
 				   struct file *file)
 {
+	struct inode *inode = file_inode(file);
+
 	/* memfd_create(2) files: shmem, and no name in any filesystem */
-	return shmem_file(file) && !file_inode(file)->i_nlink;
+	return shmem_file(file) && S_ISREG(inode->i_mode) && !inode->i_nlink;
 }
 
 /*
@@ -142,7 +144,7 @@ static long memfd_luo_migrate(struct address_space *mapping, pgoff_t end)
 	unsigned int flags;
 	long found = 0;
 	unsigned int i;
-	int err = 0;
+	int err;
 
 	folio_batch_init(&fbatch);
 	while (end && filemap_get_folios(mapping, &index, end - 1, &fbatch)) {
@@ -169,33 +171,62 @@ static long memfd_luo_migrate(struct address_space *mapping, pgoff_t end)
 	if (list_empty(&movable))
 		return found;
 
-	/* the new folios must not come from CMA again */
+	/*
+	 * The new folios must not come from CMA again.  Folios that did not
+	 * move this time (busy) are tried again by the caller.
+	 */
 	flags = memalloc_pin_save();
-	if (migrate_pages(&movable, alloc_migration_target, NULL,
-			  (unsigned long)&mtc, MIGRATE_SYNC, MR_LONGTERM_PIN,
-			  NULL))
-		err = -ENOMEM;
+	err = migrate_pages(&movable, alloc_migration_target, NULL,
+			    (unsigned long)&mtc, MIGRATE_SYNC, MR_LONGTERM_PIN,
+			    NULL);
 	memalloc_pin_restore(flags);
 	putback_movable_pages(&movable);
-	return err ?: found;
+	return err < 0 ? err : found;
 }
 
-/* Swapped-out parts of the file come back first: only folios are kept. */
+/* The first swap entry of @mapping in [@index, @end), or @end. */
+static pgoff_t memfd_luo_next_swap(struct address_space *mapping,
+				   pgoff_t index, pgoff_t end)
+{
+	XA_STATE(xas, &mapping->i_pages, index);
+	void *entry;
+
+	rcu_read_lock();
+	xas_for_each(&xas, entry, end - 1) {
+		if (xas_retry(&xas, entry))
+			continue;
+		if (xa_is_value(entry))
+			break;
+	}
+	rcu_read_unlock();
+	return entry ? xas.xa_index : end;
+}
+
+/*
+ * Swapped-out parts of the file come back first: only folios are kept.
+ * The freeze checks afterwards that none went out again.
+ */
 static int memfd_luo_swap_in(struct inode *inode, pgoff_t end)
 {
+	struct address_space *mapping = inode->i_mapping;
 	struct folio *folio;
-	pgoff_t index;
+	pgoff_t index = 0;
 	int err;
 
-	for (index = 0; index < end && READ_ONCE(SHMEM_I(inode)->swapped);
-	     index++) {
+	while (READ_ONCE(SHMEM_I(inode)->swapped)) {
+		index = memfd_luo_next_swap(mapping, index, end);
+		if (index >= end)
+			break;
 		err = shmem_get_folio(inode, index, 0, &folio, SGP_NOALLOC);
-		if (err == -ENOENT)
-			continue;
-		if (err)
+		if (err && err != -ENOENT)
 			return err;
-		folio_unlock(folio);
-		folio_put(folio);
+		if (!err) {
+			index = folio_next_index(folio);
+			folio_unlock(folio);
+			folio_put(folio);
+		} else {
+			index++;
+		}
 		cond_resched();
 	}
 	return 0;
@@ -268,6 +299,12 @@ static int memfd_luo_freeze(struct liveupdate_file_op_args *args)
 		folio_batch_reinit(&fbatch);
 		cond_resched();
 	}
+	/* a folio swapped out again before it was recorded would be lost */
+	err = -EAGAIN;
+	if (READ_ONCE(SHMEM_I(inode)->swapped)) {
+		pr_err("pages of a preserved memfd went to swap during the reboot step\n");
+		goto fail;
+	}
 	err = kho_array_preserve(&ser->folios);
 	if (err)
 		goto fail;
@@ -309,7 +346,7 @@ static bool memfd_luo_decode(void *entry, phys_addr_t *phys,
 	if (val & MEMFD_LUO_FOLIO_FLAGS_MASK & ~(MEMFD_LUO_FOLIO_ORDER_MASK |
 		   MEMFD_LUO_FOLIO_DIRTY | MEMFD_LUO_FOLIO_UPTODATE))
 		return false;
-	if (*order > MAX_PAGE_ORDER ||
+	if (*order > MAX_PAGECACHE_ORDER ||
 	    (*order && !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE)))
 		return false;
 	return true;
@@ -381,7 +418,7 @@ static int memfd_luo_validate(struct liveupdate_file_op_args *args)
 		index = ka_iter_getpos(&it);
 		if (!memfd_luo_decode(entry, &folio_phys, &order) ||
 		    index < next || !IS_ALIGNED(index, 1UL << order) ||
-		    index >= end ||
+		    index >= end || folio_phys == phys ||
 		    !kho_is_preserved(folio_phys, order)) {
 			pr_err("refusing the handover: header at %pa: folio at offset %lu (entry %#llx) is not a preserved block inside the file\n",
 			       &phys, index, (u64)ka_to_value(entry));
@@ -458,9 +495,15 @@ static void memfd_luo_free_folios(struct kho_array *ka)
 	kho_array_destroy(ka);
 }
 
+/*
+ * Once a retrieve has started to take the file's memory, any failure frees
+ * the rest of it too: the handover of this file is then over, and a later
+ * RETRIEVE_FD or finish finds nothing (the header is gone).
+ */
 static int memfd_luo_retrieve(struct liveupdate_file_op_args *args)
 {
 	phys_addr_t phys = args->serialized_data;
+	struct folio *header, *folio;
 	struct memfd_luo_ser ser;
 	struct inode *inode;
 	struct file *file;
@@ -472,46 +515,52 @@ static int memfd_luo_retrieve(struct liveupdate_file_op_args *args)
 	/* validate() checked it at boot; another file may have taken it */
 	if (!kho_is_preserved(phys, 0))
 		return -EINVAL;
-	ser = *(struct memfd_luo_ser *)phys_to_virt(phys);
+	/* taken first, so that no folio entry can be the header itself */
+	header = kho_restore_folio(phys);
+	if (!header)
+		return -EINVAL;
+	ser = *(struct memfd_luo_ser *)folio_address(header);
+	folio_put(header);
 
 	file = shmem_file_setup("memfd:", ser.size, VM_NORESERVE);
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
+		memfd_luo_free_folios(&ser.folios);
 		return PTR_ERR(file);
+	}
 	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	file->f_flags |= O_LARGEFILE;
 	inode = file_inode(file);
 
+	/* on failure the array pages not restored stay reserved */
 	err = ka_iter_init_restore(&it, &ser.folios);
 	if (err) {
 		err = -EINVAL;
 		goto fail_file;
 	}
 	ka_iter_for_each(&it, entry) {
-		struct folio *folio;
-
 		if (!memfd_luo_decode(entry, &phys, &order) ||
 		    !kho_is_preserved(phys, order)) {
 			err = -EINVAL;
-			break;
+			continue;
 		}
 		folio = kho_restore_folio(phys);
 		if (!folio) {
 			err = -EINVAL;
-			break;
+			continue;
 		}
-		err = memfd_luo_add_folio(inode, folio, ka_iter_getpos(&it),
-					  ka_to_value(entry));
+		if (!err)
+			err = memfd_luo_add_folio(inode, folio,
+						  ka_iter_getpos(&it),
+						  ka_to_value(entry));
 		folio_put(folio);
-		if (err)
-			break;
 		cond_resched();
 	}
+	kho_array_destroy(&ser.folios);
 	if (err) {
-		/* the folios not taken yet are left alone, reserved */
-		kho_array_destroy(&ser.folios);
+		pr_err("cannot retrieve a memfd of %llu bytes (%d): its memory is freed\n",
+		       ser.size, err);
 		goto fail_file;
 	}
-	kho_array_destroy(&ser.folios);
 
 	SHMEM_I(inode)->seals = ser.seals;
 	/*
@@ -521,7 +570,6 @@ static int memfd_luo_retrieve(struct liveupdate_file_op_args *args)
 	if (ser.seals & F_SEAL_EXEC)
 		inode->i_mode &= ~0111;
 	file->f_pos = ser.pos;
-	kho_restore_free(phys_to_virt(args->serialized_data));
 	args->file = file;
 	return 0;
 
@@ -533,14 +581,19 @@ fail_file:
 static void memfd_luo_finish(struct liveupdate_file_op_args *args)
 {
 	phys_addr_t phys = args->serialized_data;
-	struct memfd_luo_ser *ser;
+	struct memfd_luo_ser ser;
+	struct folio *header;
 
 	/* a retrieved file is an ordinary memfd now: nothing is left here */
 	if (args->retrieved || !kho_is_preserved(phys, 0))
 		return;
-	ser = phys_to_virt(phys);
-	memfd_luo_free_folios(&ser->folios);
-	kho_restore_free(ser);
+	/* as in retrieve: the header first, then what it describes */
+	header = kho_restore_folio(phys);
+	if (!header)
+		return;
+	ser = *(struct memfd_luo_ser *)folio_address(header);
+	folio_put(header);
+	memfd_luo_free_folios(&ser.folios);
 }
 
 static const struct liveupdate_file_ops memfd_luo_ops = {

@@ -60,25 +60,23 @@ bool liveupdate_enabled(void)
 EXPORT_SYMBOL_GPL(liveupdate_enabled);
 
 /**
- * luo_ucmd_new_fd - hand a new file to user space with the reply
+ * luo_ucmd_reserve_fd - reserve the descriptor of a file the reply gives
  * @ucmd: the ioctl
- * @file: the file; its reference goes to the new descriptor
  * @fd:   where the reply holds the descriptor
  *
- * The descriptor is reserved now and installed once the reply has been
- * copied out; if that fails, the descriptor is released and @file put.
+ * Called before the ioctl makes anything, so that running out of
+ * descriptors undoes nothing.  The ioctl then sets @ucmd->new_file; the
+ * file is installed once the reply has been copied out.  If the ioctl or
+ * the copy fails, the descriptor is released (and the file put).
  *
- * Return: 0, or -errno (@file is then put already).
+ * Return: 0, or -errno (-EMFILE).
  */
-int luo_ucmd_new_fd(struct luo_ucmd *ucmd, struct file *file, s32 *fd)
+int luo_ucmd_reserve_fd(struct luo_ucmd *ucmd, s32 *fd)
 {
 	int new_fd = get_unused_fd_flags(O_CLOEXEC);
 
-	if (new_fd < 0) {
-		fput(file);
+	if (new_fd < 0)
 		return new_fd;
-	}
-	ucmd->new_file = file;
 	ucmd->new_fd = new_fd;
 	*fd = new_fd;
 	return 0;
@@ -138,15 +136,20 @@ long luo_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 	mutex_lock(&luo_lock);
 	err = op->execute(&ucmd);
 	mutex_unlock(&luo_lock);
-	if (err)
-		return err;
-
-	if (copy_to_user(uarg, &buf, min_t(size_t, size, op->size))) {
-		if (ucmd.new_file) {
-			put_unused_fd(ucmd.new_fd);
-			fput(ucmd.new_file);
+	if (!err && copy_to_user(uarg, &buf, min_t(size_t, size, op->size))) {
+		if (ucmd.cancel) {
+			mutex_lock(&luo_lock);
+			ucmd.cancel(&ucmd);
+			mutex_unlock(&luo_lock);
 		}
-		return -EFAULT;
+		err = -EFAULT;
+	}
+	if (err) {
+		if (ucmd.new_fd >= 0)
+			put_unused_fd(ucmd.new_fd);
+		if (ucmd.new_file)
+			fput(ucmd.new_file);
+		return err;
 	}
 	if (ucmd.new_file)
 		fd_install(ucmd.new_fd, ucmd.new_file);
@@ -296,8 +299,9 @@ static void *__init luo_fdt_create(void)
 }
 
 /*
- * Take in what the previous kernel handed over.  The subtree page is kept
- * for this kernel's life (KHO's debugfs may show it).
+ * Take in what the previous kernel handed over.  The subtree page is taken
+ * (so that nothing else can claim it) and kept for this kernel's life:
+ * KHO's debugfs may show it.
  */
 static int __init luo_incoming(void)
 {
@@ -339,6 +343,8 @@ static int __init luo_incoming(void)
 		       LUO_FDT_LIVEUPDATE_NUMBER, LUO_FDT_SESSIONS);
 		return -EINVAL;
 	}
+	if (!kho_restore_folio(phys))
+		return -EINVAL;
 	luo_number = number + 1;
 	return luo_sessions_restore(head);
 }

@@ -52,13 +52,16 @@ struct luo_session {
  * @file:     the file the ioctl was made on
  * @cmd:      the kernel's copy of the argument, copied back on success
  * @new_file: a file to install at @new_fd once the reply is out
- * @new_fd:   the descriptor reserved for @new_file
+ * @new_fd:   a descriptor reserved with luo_ucmd_reserve_fd(), or -1
+ * @cancel:   if the reply cannot be copied out, called (with luo_lock
+ *            held) before @new_file is put, to undo what the ioctl did
  */
 struct luo_ucmd {
 	struct file *file;
 	void *cmd;
 	struct file *new_file;
 	int new_fd;
+	void (*cancel)(struct luo_ucmd *ucmd);
 };
 
 /**
@@ -87,7 +90,7 @@ struct luo_ioctl_op {
 long luo_ioctl(struct file *file, unsigned int cmd, unsigned long arg,
 	       const struct luo_ioctl_op *ops, unsigned int nr_ops,
 	       unsigned int base);
-int luo_ucmd_new_fd(struct luo_ucmd *ucmd, struct file *file, s32 *fd);
+int luo_ucmd_reserve_fd(struct luo_ucmd *ucmd, s32 *fd);
 
 /* luo_session.c */
 extern struct list_head luo_sessions_out;

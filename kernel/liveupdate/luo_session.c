@@ -115,6 +115,9 @@ static int luo_session_release(struct inode *inode, struct file *file)
 {
 	struct luo_session *s = file->private_data;
 
+	/* a retrieval whose reply never reached user space */
+	if (!s)
+		return 0;
 	guard(mutex)(&luo_lock);
 	/* after the reboot step everything stays as it was recorded */
 	if (luo_frozen)
@@ -151,10 +154,14 @@ static int luo_session_retrieve_fd(struct luo_ucmd *ucmd)
 
 	if (!s->incoming)
 		return -EINVAL;
+	err = luo_ucmd_reserve_fd(ucmd, &arg->fd);
+	if (err)
+		return err;
 	err = luo_file_retrieve(s, arg->token, &file);
 	if (err)
 		return err;
-	return luo_ucmd_new_fd(ucmd, file, &arg->fd);
+	ucmd->new_file = file;
+	return 0;
 }
 
 static int luo_session_finish(struct luo_ucmd *ucmd)
@@ -245,6 +252,9 @@ int luo_session_create(struct luo_ucmd *ucmd)
 		return -EEXIST;
 	if (luo_frozen)
 		return -EBUSY;
+	err = luo_ucmd_reserve_fd(ucmd, &arg->fd);
+	if (err)
+		return err;
 
 	s = luo_session_alloc(arg->name, false);
 	if (!s)
@@ -262,7 +272,9 @@ int luo_session_create(struct luo_ucmd *ucmd)
 		err = PTR_ERR(file);
 		goto fail_record;
 	}
-	return luo_ucmd_new_fd(ucmd, file, &arg->fd);
+	/* if the reply cannot be copied out, fput() closes the session */
+	ucmd->new_file = file;
+	return 0;
 
 fail_record:
 	luo_session_remove_record(s);
@@ -270,6 +282,15 @@ fail_record:
 fail_free:
 	kfree(s);
 	return err;
+}
+
+/* The reply did not reach user space: the session stays retrievable. */
+static void luo_session_retrieve_cancel(struct luo_ucmd *ucmd)
+{
+	struct luo_session *s = ucmd->new_file->private_data;
+
+	s->retrieved = false;
+	ucmd->new_file->private_data = NULL;
 }
 
 /**
@@ -295,11 +316,16 @@ int luo_session_retrieve(struct luo_ucmd *ucmd)
 		return -ENOENT;
 	if (s->retrieved)
 		return -EINVAL;
+	err = luo_ucmd_reserve_fd(ucmd, &arg->fd);
+	if (err)
+		return err;
 	file = luo_session_file(s);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	s->retrieved = true;
-	return luo_ucmd_new_fd(ucmd, file, &arg->fd);
+	ucmd->new_file = file;
+	ucmd->cancel = luo_session_retrieve_cancel;
+	return 0;
 }
 
 /**

@@ -849,13 +849,22 @@ def demo_luo():
           % (a["session"], a["token"], a["preserve_ms"]))
     for line in luo.get(1, []):
         print("  LUO: " + line)
-    if tree:
-        tbytes = int(tree.get("tracker_bytes", 0))
-        print("  KHO tracker for everything preserved (the memfd, LUO's "
-              "records, test_kho's 1 MiB): %s node pages + %s leaf pages "
-              "= %d KiB (%.1f KiB per GiB kept)" % (
-                  tree.get("tracker_nodes"), tree.get("tracker_leaves"),
-                  tbytes >> 10, tbytes / 1024 / (nbytes / (1 << 30))))
+    # the memfd's folios are preserved at the reboot step, which logs the
+    # tracker's size then; debugfs before it shows the rest only
+    frozen = [m for x in luo.get(1, []) for m in [re.search(
+        r"KHO tracker (\d+) node \+ (\d+) leaf pages", x)] if m]
+    if frozen:
+        nodes, leaves = map(int, frozen[-1].groups())
+        tbytes = (nodes + leaves) * 4096
+        print("  KHO tracker at the reboot step, for everything preserved "
+              "(the memfd, LUO's records, test_kho's 1 MiB): %d node pages "
+              "+ %d leaf pages = %d KiB (%.1f KiB per GiB kept)" % (
+                  nodes, leaves, tbytes >> 10,
+                  tbytes / 1024 / (nbytes / (1 << 30))))
+    elif tree:
+        print("  KHO tracker before the reboot step (without the memfd): "
+              "%s node pages + %s leaf pages" % (
+                  tree.get("tracker_nodes"), tree.get("tracker_leaves")))
     print("  kexec -s -l /boot/bzImage --reuse-cmdline; kexec -e")
     print()
     print("kernel B  %s" % kernels[-1])

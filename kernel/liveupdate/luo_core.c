@@ -24,6 +24,7 @@
 #include <linux/miscdevice.h>
 #include <linux/uaccess.h>
 
+#include "kexec_handover_internal.h"
 #include "luo_internal.h"
 
 /* Serialises everything in LUO, see luo_internal.h. */
@@ -40,6 +41,8 @@ static u64 luo_number;
 static bool luo_refused;
 /* /dev/liveupdate is open; under luo_lock. */
 static bool luo_dev_busy;
+/* What the handover costs, for the reboot step's log line; under luo_lock. */
+static struct kho_stats luo_reboot_stats;
 
 static int __init luo_parse_enable(char *p)
 {
@@ -272,6 +275,9 @@ int liveupdate_reboot(struct kimage *image)
 	}
 	luo_test_damage(luo_fdt_out);
 	luo_frozen = true;
+	kho_stats(&luo_reboot_stats);
+	pr_info("reboot step done: KHO tracker %lu node + %lu leaf pages\n",
+		luo_reboot_stats.nodes, luo_reboot_stats.leaves);
 	return 0;
 }
 

@@ -547,7 +547,7 @@ static bool kho_take_block(struct page *page, unsigned int order)
 {
 	unsigned long mark = page_private(page);
 
-	if (WARN_ONCE(mark >> 32 != KHO_PAGE_MAGIC || (mark & U32_MAX) != order,
+	if (WARN_ONCE(mark != kho_block_mark(order),
 		      "KHO: %pa is not a preserved order-%u block\n",
 		      &(phys_addr_t){ page_to_phys(page) }, order))
 		return false;
@@ -599,7 +599,7 @@ bool kho_is_preserved(phys_addr_t phys, unsigned int order)
 	    kho_overlaps_scratch(phys, PAGE_SIZE << order))
 		return false;
 	page = pfn_to_page(PHYS_PFN(phys));
-	return page_private(page) == (KHO_PAGE_MAGIC << 32 | order);
+	return page_private(page) == kho_block_mark(order);
 }
 EXPORT_SYMBOL_GPL(kho_is_preserved);
 

@@ -25,6 +25,12 @@ struct kho_stats {
 /* Head page of a preserved block in the next kernel: magic and order. */
 #define KHO_PAGE_MAGIC		0x4b484f50UL	/* "KHOP" */
 
+/* The page_private() mark of the head page of a preserved block. */
+static inline unsigned long kho_block_mark(unsigned int order)
+{
+	return KHO_PAGE_MAGIC << 32 | order;
+}
+
 extern struct kho_scratch_area *kho_scratch;
 extern unsigned int kho_scratch_cnt;
 

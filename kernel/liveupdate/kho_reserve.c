@@ -193,7 +193,7 @@ static void __init kho_mark_block(struct kho_walk_ctx *ctx,
 {
 	struct page *page = pfn_to_page(PHYS_PFN(phys));
 
-	set_page_private(page, KHO_PAGE_MAGIC << 32 | order);
+	set_page_private(page, kho_block_mark(order));
 	ctx->blocks[order]++;
 }
 

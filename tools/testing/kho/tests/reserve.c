@@ -56,7 +56,7 @@ static unsigned long regions(struct region *r, unsigned long max)
 static bool marked(phys_addr_t phys, unsigned int order)
 {
 	return page_private(pfn_to_page(PHYS_PFN(phys))) ==
-	       (KHO_PAGE_MAGIC << 32 | order);
+	       kho_block_mark(order);
 }
 
 static void test_reserve_runs(void)

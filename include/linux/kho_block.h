@@ -111,6 +111,10 @@ struct kho_block_set_it {
  * @pa:  physical address of a block, page aligned
  * @arg: the argument given to kho_block_chain_check()
  *
+ * For a chain handed over by the previous kernel, the page must be one it
+ * preserved at order 0 and that nothing has restored since, which
+ * kho_is_preserved(@pa, 0) tells.
+ *
  * Return: true if the page at @pa may be read through phys_to_virt().
  */
 typedef bool (*kho_block_usable_t)(phys_addr_t pa, void *arg);

@@ -10,8 +10,9 @@
  * (get_zeroed_page(), free_page()), virt_to_page(), virt_to_phys(),
  * phys_to_virt() and kho_{preserve,unpreserve,restore}_pages(), so that
  * tools/testing/kho can build it natively with shims for those.  The check
- * of a handed-over array, kho_array_valid(), needs only phys_to_virt(),
- * pfn_valid() and page_is_ram().
+ * of the format, kho_array_valid(), needs only phys_to_virt(), pfn_valid()
+ * and page_is_ram(); kho_array_restore() also asks kho_is_preserved()
+ * about each page of a handed-over list before it reads the page.
  */
 
 #define pr_fmt(fmt) "KHO: kho_array: " fmt
@@ -52,8 +53,13 @@ void kho_array_init(struct kho_array *ka)
 }
 EXPORT_SYMBOL_GPL(kho_array_init);
 
-/* Check one page of a list; @prev is the startpos before it, unless @first. */
-static bool ka_page_valid(u64 phys, bool first, u64 prev)
+/*
+ * Check one page of a list; @prev is the startpos before it, unless @first.
+ * An @incoming page must be one the previous kernel preserved, as one
+ * page, and that nobody has restored since: anything else may be in use,
+ * or about to be, and its content means nothing.
+ */
+static bool ka_page_valid(u64 phys, bool first, u64 prev, bool incoming)
 {
 	const struct kho_array_page *page;
 	unsigned long i;
@@ -66,6 +72,11 @@ static bool ka_page_valid(u64 phys, bool first, u64 prev)
 	/* only RAM is mapped: never read through anything else */
 	if (!pfn_valid(PHYS_PFN(phys)) || !page_is_ram(PHYS_PFN(phys))) {
 		pr_err("page address %#llx is not RAM\n", phys);
+		return false;
+	}
+	if (incoming && !kho_is_preserved(phys, 0)) {
+		pr_err("page %#llx is not a preserved page (or was restored already)\n",
+		       phys);
 		return false;
 	}
 	page = phys_to_virt(phys);
@@ -102,24 +113,7 @@ static bool ka_page_valid(u64 phys, bool first, u64 prev)
 	return true;
 }
 
-/**
- * kho_array_valid - check an array against the format
- * @ka: the descriptor
- *
- * Checks the descriptor (magic, version, reserved field) and every page of
- * the list: each page address is page aligned, each startpos is a multiple
- * of KHO_ARRAY_PAGE_ENTRIES, at most KHO_ARRAY_MAX_INDEX and above the one
- * before it, and each entry is empty, a value, or an 8-byte aligned
- * address, and lies at most at KHO_ARRAY_MAX_INDEX.  Because startpos must
- * ascend, a list that loops back on itself is refused and the check always
- * ends, after at most KHO_ARRAY_MAX_INDEX / KHO_ARRAY_PAGE_ENTRIES + 1
- * pages.  A page address that is not RAM is refused before it is read;
- * the pages are read but nothing is changed.  The first problem found is
- * logged.
- *
- * Return: true if the array may be restored and read.
- */
-bool kho_array_valid(const struct kho_array *ka)
+static bool ka_check(const struct kho_array *ka, bool incoming)
 {
 	const struct kho_array_page *page;
 	bool first = true;
@@ -140,13 +134,41 @@ bool kho_array_valid(const struct kho_array *ka)
 		return false;
 	}
 	for (phys = ka->first; phys; phys = page->next) {
-		if (!ka_page_valid(phys, first, prev))
+		if (!ka_page_valid(phys, first, prev, incoming))
 			return false;
 		page = phys_to_virt(phys);
 		prev = page->startpos;
 		first = false;
 	}
 	return true;
+}
+
+/**
+ * kho_array_valid - check an array against the format
+ * @ka: the descriptor
+ *
+ * Checks the descriptor (magic, version, reserved field) and every page of
+ * the list: each page address is page aligned, each startpos is a multiple
+ * of KHO_ARRAY_PAGE_ENTRIES, at most KHO_ARRAY_MAX_INDEX and above the one
+ * before it, and each entry is empty, a value, or an 8-byte aligned
+ * address, and lies at most at KHO_ARRAY_MAX_INDEX.  Because startpos must
+ * ascend, a list that loops back on itself is refused and the check always
+ * ends, after at most KHO_ARRAY_MAX_INDEX / KHO_ARRAY_PAGE_ENTRIES + 1
+ * pages.  A page address that is not RAM is refused before it is read;
+ * the pages are read but nothing is changed.  The first problem found is
+ * logged.
+ *
+ * This checks the format only: it does not ask whether the pages were
+ * preserved, so it also serves for an array of this kernel.  On an array
+ * handed over by the previous kernel, call it only once every page of the
+ * list is known to be preserved (kho_is_preserved()), or let
+ * kho_array_restore() check both.
+ *
+ * Return: true if the array may be restored and read.
+ */
+bool kho_array_valid(const struct kho_array *ka)
+{
+	return ka_check(ka, false);
 }
 EXPORT_SYMBOL_GPL(kho_array_valid);
 
@@ -226,7 +248,10 @@ EXPORT_SYMBOL_GPL(kho_array_unpreserve);
  * kho_array_restore - take back an array handed over by the previous kernel
  * @ka: the descriptor, found in its owner's restored blob
  *
- * Checks the whole array with kho_array_valid() first, then restores each
+ * Checks the whole array first, as kho_array_valid() does, except that
+ * each page of the list must also be a page the previous kernel preserved
+ * as one page (order 0) and that nothing has restored since, which
+ * kho_is_preserved() tells before the page is read.  Then restores each
  * page with kho_restore_pages().  On failure the pages restored so far are
  * freed, pages not restored stay reserved, and @ka is left as an empty
  * array (as kho_array_init() leaves it), so that it can still be read or
@@ -234,14 +259,14 @@ EXPORT_SYMBOL_GPL(kho_array_unpreserve);
  * restores it, as it preserved it.
  *
  * Return: 0, or -EINVAL (with a log line saying why) if the array is
- * malformed or one of its pages was not preserved as one page.
+ * malformed or one of its pages is not a preserved page.
  */
 int kho_array_restore(struct kho_array *ka)
 {
 	struct kho_array_page *page;
 	u64 phys, next, failed;
 
-	if (!kho_array_valid(ka))
+	if (!ka_check(ka, true))
 		goto empty;
 	for (phys = ka->first; phys; phys = page->next) {
 		if (!kho_restore_pages(phys, 1))
@@ -251,7 +276,7 @@ int kho_array_restore(struct kho_array *ka)
 	return 0;
 
 release:
-	pr_err("page %#llx of the list was not preserved\n", phys);
+	pr_err("page %#llx of the list could not be restored\n", phys);
 	failed = phys;
 	for (phys = ka->first; phys != failed; phys = next) {
 		page = phys_to_virt(phys);

@@ -11,7 +11,8 @@
  * This file uses only a few basic kernel headers and the KHO calls, so
  * that a native test harness can compile it with shims.  Validation of an
  * incoming chain, kho_block_chain_check(), needs nothing but
- * phys_to_virt().
+ * phys_to_virt() and the caller's vetting of each block address;
+ * kho_block_set_restore() vets them with kho_is_preserved().
  *
  * The format is in include/linux/kho/abi/block.h, the API in
  * include/linux/kho_block.h.
@@ -30,7 +31,6 @@
 #include <linux/math.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/pfn.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -437,8 +437,12 @@ static unsigned long kho_block_chain_loop(phys_addr_t head_pa, phys_addr_t meet,
  * kho_block_chain_check - validate a chain without taking it
  * @head_pa:    physical address of the first block; 0 is the empty chain
  * @entry_size: size of one record of the chain
- * @usable:     if not NULL, called for each block address before the
- *              block is read, to vet it
+ * @usable:     called for each block address before the block is read, to
+ *              vet it; for a chain handed over by the previous kernel it
+ *              must check that the block is a page preserved at order 0
+ *              and not restored yet (kho_is_preserved(@pa, 0)).  NULL
+ *              trusts every page aligned address: only for chains of
+ *              this kernel's own memory, such as in tests
  * @arg:        argument for @usable
  * @nr_blocks:  on success, the number of blocks of the chain.  On failure,
  *              the number of distinct blocks from the head on that could
@@ -446,15 +450,15 @@ static unsigned long kho_block_chain_loop(phys_addr_t head_pa, phys_addr_t meet,
  *              bad block is among them when its header is the problem
  *
  * Walks the chain from @head_pa through phys_to_virt() and checks that
- * every block address is page aligned (and usable), that every block has a
- * count from 1 to KHO_BLOCK_COUNT_PER_BLOCK(@entry_size), and that the
- * chain ends within KHO_MAX_BLOCKS blocks.  The bound alone guarantees
- * that the walk ends.  The walk is also Floyd's cycle detection: a second
- * pointer follows at half speed, so a block seen twice is found, and told
- * apart from a chain that is merely too long, within twice the bound (a
- * chain that loops within its first KHO_MAX_BLOCKS blocks is always
- * reported as a cycle).  The first problem found is logged with pr_err().
- * Nothing is written.
+ * every block address is page aligned and usable, both before the block is
+ * read, that every block has a count from 1 to
+ * KHO_BLOCK_COUNT_PER_BLOCK(@entry_size), and that the chain ends within
+ * KHO_MAX_BLOCKS blocks.  The bound alone guarantees that the walk ends.
+ * The walk is also Floyd's cycle detection: a second pointer follows at
+ * half speed, so a block seen twice is found, and told apart from a chain
+ * that is merely too long, within twice the bound (a chain that loops
+ * within its first KHO_MAX_BLOCKS blocks is always reported as a cycle).
+ * The first problem found is logged with pr_err().  Nothing is written.
  *
  * Return: 0 if the chain is valid, -EINVAL if it is not.
  */
@@ -537,12 +541,15 @@ EXPORT_SYMBOL_GPL(kho_block_chain_check);
 /* ---------------------------------------------------------------------- */
 /* Restore                                                               */
 
-/* Only RAM that this kernel maps may hold a block. */
-static bool kho_block_in_ram(phys_addr_t pa, void *arg)
+/*
+ * A block of an incoming chain is a page that the previous kernel preserved
+ * at order 0 (kho_alloc_preserve(PAGE_SIZE)) and that nobody has restored
+ * since.  Anything else is not ours to read: it may be free memory, or
+ * another user's, or not RAM at all.
+ */
+static bool kho_block_preserved(phys_addr_t pa, void *arg)
 {
-	unsigned long pfn = PHYS_PFN(pa);
-
-	return pfn_valid(pfn) && page_is_ram(pfn);
+	return kho_is_preserved(pa, 0);
 }
 
 /* Take back block @n of an incoming chain, or NULL if it is not ours. */
@@ -590,11 +597,13 @@ static void kho_block_chain_release(phys_addr_t pa, unsigned long n,
  *           in the previous kernel; 0 for an empty chain
  *
  * Validates the whole chain with kho_block_chain_check() (page aligned
- * blocks in RAM, counts, at most KHO_MAX_BLOCKS blocks, no cycle), then
- * restores its pages into @set, which becomes an incoming set.  A chain
- * that is corrupt is rejected as a whole: its problem is logged, every
- * block of it that can be reached safely is restored and freed, and @set
- * stays empty.
+ * blocks, each a page the previous kernel preserved at order 0 and that
+ * nothing has restored since, vetted with kho_is_preserved() before it is
+ * read; counts; at most KHO_MAX_BLOCKS blocks; no cycle), then restores
+ * its pages into @set, which becomes an incoming set.  A chain that is
+ * corrupt is rejected as a whole: its problem is logged, every block of it
+ * that was vetted is restored and freed, the others are not touched, and
+ * @set stays empty.
  *
  * Return: 0; -EINVAL if @set's entry size is invalid or the chain is
  * corrupt; -EBUSY if @set has blocks; -ENOENT if this is not a KHO boot;
@@ -617,8 +626,8 @@ int kho_block_set_restore(struct kho_block_set *set, phys_addr_t head_pa)
 	if (!is_kho_boot())
 		return -ENOENT;
 
-	err = kho_block_chain_check(head_pa, set->entry_size, kho_block_in_ram,
-				    NULL, &nr);
+	err = kho_block_chain_check(head_pa, set->entry_size,
+				    kho_block_preserved, NULL, &nr);
 	if (err) {
 		kho_block_chain_release(head_pa, 0, nr);
 		return err;

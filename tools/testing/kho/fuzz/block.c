@@ -3,7 +3,9 @@
  * Fuzz target: kho_block restore and reading in the next kernel, on an
  * arbitrary chain, entry size and set of preserved pages.
  *
- * Properties: no access outside the arena; a refused chain leaves the set
+ * Properties: no access outside the arena, nor, in restore, to arena pages
+ * that are not preserved (they are made inaccessible, so reading one
+ * before asking kho_is_preserved() crashes); a refused chain leaves the set
  * empty and frees what it took back; an accepted one holds as many
  * records as its headers count, reads forward and backward the same,
  * every record inside its block; shrinking and destroying free exactly
@@ -45,6 +47,7 @@ int kho_fuzz_block(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(nr <= KHO_MAX_BLOCKS);
 	FUZZ_ASSERT(err || nr <= FUZZ_PAGES);
 
+	fuzz_protect();
 	kho_block_set_init(&set, h.entry_size);
 	err = kho_block_set_restore(&set, h.head_pa);
 	if (err) {

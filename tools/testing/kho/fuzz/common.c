@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <linux/mm.h>
 #include "../shim/kho_shim.h"
@@ -17,6 +18,9 @@ void fuzz_load(const uint8_t *pages, size_t len)
 			abort();
 		kho_log_quiet(true);
 	}
+	/* undo fuzz_protect() of the last input */
+	if (mprotect(kho_arena.virt, kho_arena.size, PROT_READ | PROT_WRITE))
+		abort();
 	if (len > FUZZ_PAGES * PAGE_SIZE)
 		len = FUZZ_PAGES * PAGE_SIZE;
 	memcpy(kho_arena.virt, pages, len);
@@ -55,6 +59,21 @@ void fuzz_mark(const uint8_t *marks)
 		if (!fuzz_free_run(i, 1U << order))
 			continue;
 		kho_sim_mark_preserved(FUZZ_PHYS(i), order);
+	}
+}
+
+void fuzz_protect(void)
+{
+	unsigned int i, start;
+
+	for (i = 0; i < FUZZ_PAGES; i = start + 1) {
+		for (start = i; start < FUZZ_PAGES &&
+		     !(kho_arena.memmap[start].flags & KHO_PG_USED); start++)
+			;
+		if (start > i &&
+		    mprotect(kho_arena.virt + (size_t)i * PAGE_SIZE,
+			     (size_t)(start - i) * PAGE_SIZE, PROT_NONE))
+			abort();
 	}
 }
 

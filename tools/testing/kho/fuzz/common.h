@@ -57,6 +57,13 @@ struct fuzz_vmalloc_hdr {
 void fuzz_load(const uint8_t *pages, size_t len);
 /* Reserve the blocks @marks describes, as the next kernel would. */
 void fuzz_mark(const uint8_t *marks);
+/*
+ * Make every arena page that fuzz_mark() did not reserve inaccessible, until
+ * the next fuzz_load(): RAM, but not handed over, so a decoder that reads
+ * it before vetting it with kho_is_preserved() crashes.  Only for decoders
+ * that allocate no arena pages.
+ */
+void fuzz_protect(void);
 /* Abort with a message: a property of the decoder does not hold. */
 void fuzz_fail(const char *what) __attribute__((noreturn));
 #define FUZZ_ASSERT(cond) do { if (!(cond)) fuzz_fail(#cond); } while (0)

@@ -6,7 +6,8 @@
  * simulated kexec walks that tree as the next kernel would and reserves
  * each block by marking its head page; restoring checks and consumes the
  * mark, so restoring memory that was not preserved, at the wrong order or
- * twice fails with a warning, as in the kernel.
+ * twice fails with a warning, as in the kernel; kho_is_preserved() reads
+ * the mark without a warning.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,23 @@ static bool sim_restorable(phys_addr_t phys)
 		return false;
 	}
 	return true;
+}
+
+/*
+ * As in kexec_handover.c: no warning, only a look at the head page's mark.
+ * The sim has no scratch areas to leave out: kho_sim_kexec() never marks
+ * a page in one, since the real reserve walk refuses such blocks.
+ */
+bool kho_is_preserved(phys_addr_t phys, unsigned int order)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+
+	if (!kho_sim.boot || order > MAX_PAGE_ORDER ||
+	    !IS_ALIGNED(phys, PAGE_SIZE << order) || !pfn_valid(pfn) ||
+	    !pfn_valid(pfn + (1UL << order) - 1))
+		return false;
+	return page_private(pfn_to_page(pfn)) ==
+	       (KHO_SIM_PAGE_MAGIC << 32 | order);
 }
 
 struct folio *kho_restore_folio(phys_addr_t phys)

@@ -401,11 +401,19 @@ static void test_preserve_rollback(void)
 
 /* ---- damaged arrays ------------------------------------------------------ */
 
+/* What becomes of list page @victim, which stays well formed, at the kexec. */
+enum fate {
+	INTACT,
+	UNPRESERVED,	/* not preserved: free memory in kernel B */
+	RESTORED,	/* preserved, but restored by someone else in kernel B */
+};
+
 struct damage {
 	const char *name;
 	void (*fn)(struct kho_array *ka, struct kho_array_page **p);
 	const char *log;
-	bool unpreserve_second;
+	enum fate fate;
+	unsigned int victim;
 };
 
 static void dmg_magic(struct kho_array *ka, struct kho_array_page **p)
@@ -514,16 +522,35 @@ static const struct damage damages[] = {
 	{ "entry too big", dmg_entry_too_big, "above the largest" },
 	{ "first outside RAM", dmg_first_outside, "is not RAM" },
 	{ "next outside RAM", dmg_next_outside, "is not RAM" },
-	{ "page not preserved", dmg_none, "was not preserved", true },
+	{ "first page not preserved", dmg_none, "not a preserved page",
+	  UNPRESERVED, 0 },
+	{ "page not preserved", dmg_none, "not a preserved page",
+	  UNPRESERVED, 1 },
+	{ "last page not preserved", dmg_none, "not a preserved page",
+	  UNPRESERVED, 2 },
+	{ "page restored already", dmg_none, "not a preserved page",
+	  RESTORED, 1 },
+	{ "first page restored already", dmg_none, "not a preserved page",
+	  RESTORED, 0 },
 };
 
+/*
+ * Every damaged array is refused, with its log line and no warning (no
+ * page is restored that was not vetted), left empty, readable and
+ * destroyable, and nothing is restored: its pages stay as kernel B got
+ * them.  A page that is well formed but not preserved, or restored by
+ * someone else already, passes kho_array_valid(), which checks the format
+ * only, and is refused by kho_array_restore() before it is read.
+ */
 static void test_refused(void)
 {
-	unsigned int d;
+	unsigned int d, i;
 
 	for (d = 0; d < ARRAY_SIZE(damages); d++) {
+		const struct damage *dm = &damages[d];
 		struct kho_array_page *p[3];
 		struct kho_array ka, *in;
+		phys_addr_t phys[3];
 		unsigned long used;
 		struct ka_iter it;
 
@@ -537,38 +564,54 @@ static void test_refused(void)
 		p[0] = phys_to_virt(ka.first);
 		p[1] = phys_to_virt(p[0]->next);
 		p[2] = phys_to_virt(p[1]->next);
+		for (i = 0; i < 3; i++)
+			phys[i] = virt_to_phys(p[i]);
 		ASSERT(!kho_array_preserve(&ka));
 		/* its content survives the kexec, but nothing reserves it */
-		if (damages[d].unpreserve_second) {
-			kho_unpreserve_pages(virt_to_page(p[1]), 1);
+		if (dm->fate == UNPRESERVED) {
+			kho_unpreserve_pages(virt_to_page(p[dm->victim]), 1);
 			kho_arena.poison = false;
 		}
-		damages[d].fn(&ka, p);
+		dm->fn(&ka, p);
 
 		in = kexec_with(&ka, false);
 		kho_arena.poison = true;
+		if (dm->fate == RESTORED)
+			ASSERT(kho_restore_pages(phys[dm->victim], 1));
 		used = kho_arena.used;
-		if (damages[d].unpreserve_second)
+		kho_log_reset();
+		if (dm->fate != INTACT)
 			EXPECT(kho_array_valid(in));
 		else
 			EXPECT(!kho_array_valid(in));
+		kho_log_reset();
 		EXPECT_EQ(kho_array_restore(in), -EINVAL);
-		if (!kho_log_contains(damages[d].log))
+		if (!kho_log_contains(dm->log))
 			kho_test_fail(__FILE__, __LINE__,
 				      "%s: no log line with \"%s\" (last: \"%s\")",
-				      damages[d].name, damages[d].log,
-				      kho_log_last());
+				      dm->name, dm->log, kho_log_last());
+		EXPECT_EQ(kho_log_errors(), 1);
+		EXPECT_EQ(kho_log_warnings(), 0);
 		/* left empty, readable and destroyable */
 		EXPECT_EQ(in->magic, KHO_ARRAY_MAGIC);
 		EXPECT_EQ(in->first, 0);
 		ka_iter_init_read(&it, in);
 		EXPECT(ka_iter_end(&it));
 		kho_array_destroy(in);
-		/* pages restored before the bad one were freed: one here */
-		if (damages[d].unpreserve_second)
-			EXPECT_EQ(used - kho_arena.used, 1);
-		else
-			EXPECT_EQ(used, kho_arena.used);
+		/* nothing was restored, nor freed */
+		EXPECT_EQ(used, kho_arena.used);
+		if (dm->fate == INTACT)
+			continue;
+		for (i = 0; i < 3; i++)
+			if (i != dm->victim)
+				EXPECT(kho_is_preserved(phys[i], 0));
+		EXPECT(!kho_is_preserved(phys[dm->victim], 0));
+		if (dm->fate == RESTORED) {
+			/* still its restorer's, who frees it */
+			EXPECT_EQ(page_count(virt_to_page(p[dm->victim])),
+				  1);
+			free_page((unsigned long)p[dm->victim]);
+		}
 	}
 }
 

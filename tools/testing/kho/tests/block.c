@@ -330,11 +330,108 @@ static void test_restore(void)
 	verify(&in, 3 * CPB);
 	kho_block_set_destroy(&in);
 	EXPECT_EQ(used - kho_arena.used, 5);
-	/* restoring the same chain again fails: its pages are gone */
+	/*
+	 * Restoring the same chain again fails: its pages were restored and
+	 * freed, and the check refuses the head before reading it.
+	 */
 	kho_block_set_init(&in, sizeof(struct rec));
+	kho_log_reset();
 	EXPECT_EQ(kho_block_set_restore(&in, head), -EINVAL);
-	EXPECT(kho_log_warnings() > 0);
+	EXPECT_LOG("block 0 at");
+	EXPECT_LOG("not usable memory");
+	EXPECT_EQ(kho_log_errors(), 1);
+	EXPECT_EQ(kho_log_warnings(), 0);
+	EXPECT_EQ(kho_arena.used, used - 5);
 	EXPECT_EQ(kho_block_set_restore(&in, 0), 0);
+}
+
+/* What becomes of block 1 of a three-block chain at the kexec. */
+enum fate {
+	UNPRESERVED,	/* not preserved: free memory in kernel B */
+	RESTORED,	/* preserved, then restored by someone else in B */
+	HUGE,		/* preserved as an order-1 block, not as a page */
+};
+
+/*
+ * A chain whose block 1 is well formed and in RAM, but not a preserved
+ * page of its own: the check refuses it before reading it, with one log
+ * line and no warning (nothing unvetted is restored).  Block 0, vetted and
+ * read, is taken back and freed; block 1 and block 2 behind it are left
+ * as kernel B has them.
+ */
+static void restore_unvetted(enum fate fate)
+{
+	struct kho_block_header_ser *b[3];
+	struct kho_block_set in;
+	phys_addr_t pa[3];
+	unsigned long used;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		b[i] = kho_alloc_preserve(i == 1 && fate == HUGE ?
+					  2 * PAGE_SIZE : PAGE_SIZE);
+		ASSERT(!IS_ERR(b[i]));
+		pa[i] = virt_to_phys(b[i]);
+		b[i]->count = i + 1;
+	}
+	b[0]->next = pa[1];
+	b[1]->next = pa[2];
+	/* its content survives the kexec, but nothing reserves it */
+	if (fate == UNPRESERVED) {
+		kho_unpreserve_folio(virt_to_folio(b[1]));
+		kho_arena.poison = false;
+	}
+	ASSERT(!kho_sim_kexec());
+	kho_arena.poison = true;
+	if (fate == RESTORED)
+		ASSERT(kho_restore_folio(pa[1]));
+	EXPECT_EQ(b[1]->count, 2);	/* well formed, were it read */
+
+	used = kho_arena.used;
+	kho_log_reset();
+	kho_block_set_init(&in, sizeof(struct rec));
+	EXPECT_EQ(kho_block_set_restore(&in, pa[0]), -EINVAL);
+	EXPECT_LOG("block 1 at");
+	EXPECT_LOG("not usable memory");
+	EXPECT_EQ(kho_log_errors(), 1);
+	EXPECT_EQ(kho_log_warnings(), 0);
+	EXPECT_EQ(in.nr_blocks, 0);
+	EXPECT_EQ(in.count, 0);
+	EXPECT_EQ(in.head_pa, 0);
+	EXPECT(!in.incoming);
+	/* block 0 was taken back and freed, and nothing else */
+	EXPECT_EQ(used - kho_arena.used, 1);
+	EXPECT(!kho_is_preserved(pa[0], 0));
+	EXPECT(kho_is_preserved(pa[2], 0));
+	EXPECT(!kho_is_preserved(pa[1], 0));
+	switch (fate) {
+	case UNPRESERVED:
+		EXPECT(!(virt_to_page(b[1])->flags & KHO_PG_USED));
+		break;
+	case RESTORED:
+		/* still its restorer's, who frees it */
+		EXPECT_EQ(page_count(virt_to_page(b[1])), 1);
+		folio_put(virt_to_folio(b[1]));
+		break;
+	case HUGE:
+		EXPECT(kho_is_preserved(pa[1], 1));
+		break;
+	}
+}
+
+static void test_restore_unpreserved(void)
+{
+	restore_unvetted(UNPRESERVED);
+}
+
+static void test_restore_restored(void)
+{
+	restore_unvetted(RESTORED);
+}
+
+static void test_restore_wrong_order(void)
+{
+	restore_unvetted(HUGE);
 }
 
 static void test_restore_not_kho(void)
@@ -522,6 +619,9 @@ const struct kho_test kho_block_tests[] = {
 	KHO_TEST(test_grow_fail),
 	KHO_TEST(test_restore),
 	KHO_TEST(test_restore_not_kho),
+	KHO_TEST(test_restore_unpreserved),
+	KHO_TEST(test_restore_restored),
+	KHO_TEST(test_restore_wrong_order),
 	KHO_TEST(test_check_valid),
 	KHO_TEST(test_check_count),
 	KHO_TEST(test_check_align),

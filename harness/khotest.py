@@ -690,6 +690,13 @@ TESTS = {
     "kho-reject-table-dag": test_kho_reject(
         "kho-reject-table-dag", "table-dag",
         "rejecting the handover: tracker has more than "),
+    # 32768 blocks: with 96 MiB of scratch in a 4 GiB guest, kernel B's
+    # reservation array (16384 entries) cannot double inside scratch
+    "kho-reject-many-blocks": test_kho_reject(
+        "kho-reject-many-blocks", "many-blocks",
+        "rejecting the handover: cannot reserve ",
+        extra="kho_scratch=16M,64M,16M test_kho.size_mb=16 "
+        "test_kho.scatter_mb=256", mem="4G", timeout=240),
     "kho-damage-vmalloc-chunk": test_kho_damage(
         "kho-damage-vmalloc-chunk", "vmalloc-chunk", "vmalloc"),
     "kho-damage-array-magic": test_kho_damage(

@@ -85,12 +85,12 @@ MODULE_PARM_DESC(fill, "Fill free memory before checking the checksums again");
 static char *corrupt;
 module_param(corrupt, charp, 0444);
 MODULE_PARM_DESC(corrupt,
-		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, subtree-mmio, subtree-unpreserved, table-low-memory, table-dag, vmalloc-chunk, array-magic or block-cycle");
+		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, subtree-mmio, subtree-unpreserved, table-low-memory, table-dag, many-blocks, vmalloc-chunk, array-magic or block-cycle");
 
-static unsigned int scatter_mb;
+static unsigned int scatter_mb = 256;
 module_param(scatter_mb, uint, 0444);
 MODULE_PARM_DESC(scatter_mb,
-		 "Also preserve every other page of this many MiB, one block each");
+		 "corrupt=many-blocks preserves every other page of this many MiB");
 
 /* One preserved folio; crosses the kexec. */
 struct test_kho_record {
@@ -1015,49 +1015,11 @@ static int __init test_kho_corrupt_tracker(const void *root)
 }
 
 /*
- * Damage the outgoing handover the way a bug or a bad memory cell might,
- * so that the harness can check the next kernel refuses it and boots on.
- */
-static int __init test_kho_corrupt(void)
-{
-	void *root = (void *)kho_out_fdt();
-	u64 bad = 1ULL << 45;	/* far beyond the memory of any test guest */
-	int err = -EINVAL;
-
-	if (!root)
-		return -ENODEV;
-	if (!strcmp(corrupt, "root-magic")) {
-		fdt_set_magic(root, 0);
-		err = 0;
-	} else if (!strcmp(corrupt, "root-compatible")) {
-		err = fdt_setprop_inplace(root, 0, "compatible", "kho-v0",
-					  sizeof("kho-v0"));
-	} else if (!strcmp(corrupt, "tracker-root")) {
-		err = fdt_setprop_inplace(root, 0,
-					  KHO_FDT_MEMORY_MAP_PROP_NAME, &bad,
-					  sizeof(bad));
-	} else if (!strcmp(corrupt, "subtree-mmio")) {
-		/* the HPET's registers: device memory, not RAM */
-		err = test_kho_raw_subtree(root, "test-kho-mmio", 0xfed00000);
-	} else if (!strcmp(corrupt, "subtree-unpreserved")) {
-		err = test_kho_unpreserved_subtree(root);
-	} else if (!strcmp(corrupt, "table-low-memory") ||
-		   !strcmp(corrupt, "table-dag")) {
-		err = test_kho_corrupt_tracker(root);
-	} else {
-		err = test_kho_corrupt_layer();
-	}
-	if (err)
-		pr_err("cannot corrupt %s: %d\n", corrupt, err);
-	else
-		pr_info("corrupted %s on purpose\n", corrupt);
-	return err;
-}
-
-/*
  * Preserve every other page of scatter_mb MiB as a block of its own: no
  * two of them are adjacent, so the next kernel needs a memblock
- * reservation for each.  The memory is never freed.
+ * reservation for each, and its reservation array, which can only grow
+ * inside scratch memory, may not hold them all.  The memory is never
+ * freed.
  */
 static int __init test_kho_scatter(void)
 {
@@ -1088,6 +1050,48 @@ static int __init test_kho_scatter(void)
 	return 0;
 }
 
+/*
+ * Damage the outgoing handover the way a bug or a bad memory cell might,
+ * so that the harness can check the next kernel refuses it and boots on.
+ */
+static int __init test_kho_corrupt(void)
+{
+	void *root = (void *)kho_out_fdt();
+	u64 bad = 1ULL << 45;	/* far beyond the memory of any test guest */
+	int err = -EINVAL;
+
+	if (!root)
+		return -ENODEV;
+	if (!strcmp(corrupt, "root-magic")) {
+		fdt_set_magic(root, 0);
+		err = 0;
+	} else if (!strcmp(corrupt, "root-compatible")) {
+		err = fdt_setprop_inplace(root, 0, "compatible", "kho-v0",
+					  sizeof("kho-v0"));
+	} else if (!strcmp(corrupt, "tracker-root")) {
+		err = fdt_setprop_inplace(root, 0,
+					  KHO_FDT_MEMORY_MAP_PROP_NAME, &bad,
+					  sizeof(bad));
+	} else if (!strcmp(corrupt, "subtree-mmio")) {
+		/* the HPET's registers: device memory, not RAM */
+		err = test_kho_raw_subtree(root, "test-kho-mmio", 0xfed00000);
+	} else if (!strcmp(corrupt, "subtree-unpreserved")) {
+		err = test_kho_unpreserved_subtree(root);
+	} else if (!strcmp(corrupt, "table-low-memory") ||
+		   !strcmp(corrupt, "table-dag")) {
+		err = test_kho_corrupt_tracker(root);
+	} else if (!strcmp(corrupt, "many-blocks")) {
+		err = test_kho_scatter();
+	} else {
+		err = test_kho_corrupt_layer();
+	}
+	if (err)
+		pr_err("cannot corrupt %s: %d\n", corrupt, err);
+	else
+		pr_info("corrupted %s on purpose\n", corrupt);
+	return err;
+}
+
 static int __init test_kho_init(void)
 {
 	int err;
@@ -1097,8 +1101,6 @@ static int __init test_kho_init(void)
 		return 0;
 	}
 	err = test_kho_preserve(test_kho_verify() + 1);
-	if (!err && scatter_mb)
-		err = test_kho_scatter();
 	if (!err && corrupt)
 		err = test_kho_corrupt();
 	return err;

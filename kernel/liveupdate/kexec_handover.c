@@ -24,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/page-isolation.h>
+#include <linux/unaligned.h>
 
 #include <asm/early_ioremap.h>
 
@@ -33,8 +34,6 @@
 
 /* Size of the root FDT: a page holds dozens of subtree nodes. */
 #define KHO_FDT_SIZE		PAGE_SIZE
-/* The largest root FDT an incoming kernel accepts. */
-#define KHO_FDT_MAX_SIZE	SZ_64K
 
 static bool kho_enable __ro_after_init =
 	IS_ENABLED(CONFIG_KEXEC_HANDOVER_ENABLE_DEFAULT);
@@ -50,8 +49,12 @@ bool kho_is_enabled(void)
 }
 EXPORT_SYMBOL_GPL(kho_is_enabled);
 
+/* kho= was given: say so only then when a handover is ignored */
+static bool kho_enable_set __initdata;
+
 static int __init kho_parse_enable(char *p)
 {
+	kho_enable_set = true;
 	return kstrtobool(p, &kho_enable);
 }
 early_param("kho", kho_parse_enable);
@@ -69,8 +72,8 @@ static struct kho_out {
 /* Incoming state, from kho_populate(). */
 static struct kho_in {
 	phys_addr_t fdt_phys;
+	u64 fdt_len;
 	phys_addr_t scratch_phys;
-	u64 scratch_len;
 	phys_addr_t map_phys;
 	bool accepted;			/* kho_memory_init() took it */
 	unsigned long blocks[KHO_ORDER_0_LOG2 + 1];
@@ -117,8 +120,10 @@ static int __init kho_parse_scratch(char *p)
 		if (len > sizeof(buf))
 			return -EINVAL;
 		strscpy(buf, p, len);
-		if (kstrtouint(buf, 10, &percent) || !percent)
+		if (kstrtouint(buf, 10, &percent) || !percent) {
+			pr_err("kho_scratch=%s: want a percentage above 0\n", p);
 			return -EINVAL;
+		}
 		kho_scratch_percent = percent;
 		return 0;
 	}
@@ -126,6 +131,11 @@ static int __init kho_parse_scratch(char *p)
 		sizes[i] = memparse(p, &end);
 		if (end == p || (i < 2 && *end != ',') || (i == 2 && *end))
 			return -EINVAL;
+		if (!sizes[i]) {
+			pr_err("kho_scratch=: size %d is 0; using the default sizes\n",
+			       i + 1);
+			return -EINVAL;
+		}
 		p = end + 1;
 	}
 	kho_scratch_lowmem = sizes[0];
@@ -136,11 +146,10 @@ static int __init kho_parse_scratch(char *p)
 }
 early_param("kho_scratch", kho_parse_scratch);
 
-/* Smallest useful areas: the next kernel's image and initrd go there too. */
-#define KHO_SCRATCH_MIN_LOWMEM	SZ_16M
-#define KHO_SCRATCH_MIN_GLOBAL	SZ_64M
-#define KHO_SCRATCH_MIN_NODE	SZ_16M
-
+/*
+ * The size of one area: fixed, or a share of the kernel's own early memory
+ * use; never below @min, which the next kernel insists on.
+ */
 static phys_addr_t __init kho_scratch_size(phys_addr_t fixed, phys_addr_t limit,
 					   int nid, phys_addr_t min)
 {
@@ -149,8 +158,11 @@ static phys_addr_t __init kho_scratch_size(phys_addr_t fixed, phys_addr_t limit,
 	if (kho_scratch_percent) {
 		size = memblock_reserved_kern_size(limit, nid);
 		size = size * kho_scratch_percent / 100;
-		size = max(size, min);
+	} else if (size < min) {
+		pr_info("kho_scratch=: raising %llu KiB to the minimum of %llu MiB\n",
+			(u64)size >> 10, (u64)min >> 20);
 	}
+	size = max(size, min);
 	return round_up(size, PAGE_SIZE << pageblock_order);
 }
 
@@ -258,26 +270,6 @@ static bool kho_overlaps_scratch(phys_addr_t addr, phys_addr_t size)
 /* ---------------------------------------------------------------------- */
 /* Incoming handover                                                     */
 
-/* Validate the scratch array, mapped early. */
-static bool __init kho_check_scratch(const struct kho_scratch_area *areas,
-				     unsigned int cnt)
-{
-	unsigned int i;
-
-	for (i = 0; i < cnt; i++) {
-		u64 addr = areas[i].addr, size = areas[i].size;
-
-		if (!size || !PAGE_ALIGNED(addr) || !PAGE_ALIGNED(size) ||
-		    addr + size < addr ||
-		    !memblock_is_region_memory(addr, size)) {
-			pr_err("rejecting the handover: bad scratch area %u [%#llx+%#llx]\n",
-			       i, addr, size);
-			return false;
-		}
-	}
-	return true;
-}
-
 /**
  * kho_populate - take note of a handover found by the boot protocol
  * @fdt_phys:     physical address of the root FDT
@@ -300,16 +292,14 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 	phys_addr_t map;
 
 	if (!kho_enable) {
-		pr_info("disabled (kho=off): ignoring the handover\n");
+		pr_info("disabled%s: ignoring the handover\n",
+			kho_enable_set ? " (kho=off)" : " by default (boot with kho=on)");
 		return;
 	}
+	/* where it is, before anything is mapped */
+	if (kho_handover_check(fdt_phys, fdt_len, scratch_phys, scratch_len))
+		return;
 	cnt = scratch_len / sizeof(*areas);
-	if (!fdt_len || fdt_len > KHO_FDT_MAX_SIZE || !cnt ||
-	    scratch_len % sizeof(*areas) || cnt > 2 + MAX_NUMNODES) {
-		pr_err("rejecting the handover: bad sizes (FDT %llu, scratch %llu)\n",
-		       fdt_len, scratch_len);
-		return;
-	}
 
 	fdt = early_memremap(fdt_phys, fdt_len);
 	areas = early_memremap(scratch_phys, scratch_len);
@@ -318,29 +308,31 @@ void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 		goto out;
 	}
 	if (kho_fdt_check(fdt, fdt_len, &map) ||
-	    !kho_check_scratch(areas, cnt))
+	    kho_scratch_check(areas, cnt, fdt_phys, fdt_len, scratch_phys))
 		goto out;
 
 	for (i = 0; i < cnt; i++) {
-		if (memblock_mark_kho_scratch(areas[i].addr, areas[i].size)) {
-			pr_err("rejecting the handover: cannot mark scratch\n");
-			while (i--)
-				memblock_clear_kho_scratch(areas[i].addr,
-							   areas[i].size);
-			goto out;
-		}
+		if (memblock_mark_kho_scratch(areas[i].addr, areas[i].size))
+			goto fail_scratch;
 	}
-	/* The array lies in scratch: keep it from being allocated over. */
-	memblock_reserve(scratch_phys, scratch_len);
+	/* The array lies in scratch: keep it, as checked, for this boot. */
+	if (memblock_reserve(scratch_phys, scratch_len))
+		goto fail_scratch;
 	memblock_set_kho_scratch_only();
 
 	kho_in.fdt_phys = fdt_phys;
+	kho_in.fdt_len = fdt_len;
 	kho_in.scratch_phys = scratch_phys;
-	kho_in.scratch_len = scratch_len;
 	kho_in.map_phys = map;
 	kho_scratch_cnt = cnt;
 	pr_info("found a handover: FDT at %pa, %u scratch areas\n", &fdt_phys,
 		cnt);
+	goto out;
+
+fail_scratch:
+	pr_err("rejecting the handover: cannot mark its scratch areas\n");
+	while (i--)
+		memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
 out:
 	if (areas)
 		early_memunmap(areas, scratch_len);
@@ -361,13 +353,18 @@ void __init kho_memory_init(void)
 {
 	if (kho_in.fdt_phys) {
 		kho_scratch = phys_to_virt(kho_in.scratch_phys);
-		if (!kho_reserve_preserved(kho_in.map_phys, kho_scratch,
-					   kho_scratch_cnt, kho_in.blocks,
-					   true)) {
+		if (kho_reserve_preserved(kho_in.map_phys, kho_scratch,
+					  kho_scratch_cnt, kho_in.blocks,
+					  true)) {
+			kho_in.fdt_phys = 0;
+		} else if (kho_check_preserved_fdts(phys_to_virt(kho_in.fdt_phys),
+						    kho_in.fdt_phys,
+						    kho_in.fdt_len)) {
+			kho_unreserve_preserved(kho_in.blocks);
+			kho_in.fdt_phys = 0;
+		} else {
 			kho_in.accepted = true;
 			pr_info("handover accepted\n");
-		} else {
-			kho_in.fdt_phys = 0;
 		}
 	} else if (kho_enable) {
 		kho_reserve_scratch();
@@ -385,6 +382,9 @@ static int kho_preserve_block(phys_addr_t phys, unsigned int order)
 		return -EOPNOTSUPP;
 	if (!kho_out.ready)
 		return -EAGAIN;
+	/* the handover is being taken: too late to add to it */
+	if (kexec_in_progress)
+		return -EBUSY;
 	if (order > MAX_PAGE_ORDER || kho_overlaps_scratch(phys, PAGE_SIZE << order))
 		return -EINVAL;
 	return kho_radix_add(&kho_out.tree, phys, order);
@@ -404,7 +404,7 @@ static void kho_unpreserve_block(phys_addr_t phys, unsigned int order)
  *
  * Return: 0; -EOPNOTSUPP if KHO is off; -EINVAL if the folio lies in scratch
  * memory or its order is above MAX_PAGE_ORDER; -EEXIST if it is preserved
- * already; -ENOMEM.
+ * already; -EBUSY once kexec -e has started; -ENOMEM.
  */
 int kho_preserve_folio(struct folio *folio)
 {
@@ -542,12 +542,14 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_free);
 /* ---------------------------------------------------------------------- */
 /* Restore                                                               */
 
-/* Check and consume the head page mark of a preserved block. */
+/*
+ * Consume the head page mark of a preserved block.  The mark is taken with
+ * one atomic exchange, so of two callers restoring the same block only one
+ * gets it.
+ */
 static bool kho_take_block(struct page *page, unsigned int order)
 {
-	unsigned long mark = page_private(page);
-
-	if (WARN_ONCE(mark != kho_block_mark(order),
+	if (WARN_ONCE(!kho_block_take(page, order),
 		      "KHO: %pa is not a preserved order-%u block\n",
 		      &(phys_addr_t){ page_to_phys(page) }, order))
 		return false;
@@ -558,7 +560,6 @@ static void kho_init_block(struct page *page, unsigned int order, bool folio)
 {
 	unsigned long i, nr = 1UL << order;
 
-	set_page_private(page, 0);
 	/* the pages were initialised by memmap_init(): refcount 1 each */
 	for (i = 1; i < nr; i++)
 		set_page_count(page + i, folio ? 0 : 1);
@@ -619,6 +620,7 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	if (!kho_restorable(phys))
 		return NULL;
 	page = pfn_to_page(PHYS_PFN(phys));
+	/* bounded: kho_block_take() refuses an order above MAX_PAGE_ORDER */
 	order = page_private(page) & U32_MAX;
 	if (!kho_take_block(page, order))
 		return NULL;
@@ -647,7 +649,7 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 		if (!pfn_valid(pfn) ||
 		    !kho_take_block(pfn_to_page(pfn),
 				    kho_run_order(pfn, end - pfn)))
-			return NULL;
+			goto untake;
 	}
 	for (pfn = PHYS_PFN(phys); pfn < end;) {
 		unsigned int order = kho_run_order(pfn, end - pfn);
@@ -656,6 +658,17 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 		pfn += 1UL << order;
 	}
 	return pfn_to_page(PHYS_PFN(phys));
+
+untake:
+	/* give back the marks taken before the block that failed */
+	end = pfn;
+	for (pfn = PHYS_PFN(phys); pfn < end;) {
+		unsigned int order = kho_run_order(pfn, end - pfn);
+
+		set_page_private(pfn_to_page(pfn), kho_block_mark(order));
+		pfn += 1UL << order;
+	}
+	return NULL;
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
 
@@ -685,7 +698,9 @@ EXPORT_SYMBOL_GPL(kho_restore_free);
  *        kho_alloc_preserve()); its size is its own totalsize
  *
  * Return: 0; -EOPNOTSUPP if KHO is off; -EEXIST if @name is taken;
- * -ENOSPC if the root FDT is full; -EINVAL for a bad name.
+ * -ENOSPC if the root FDT is full; -EINVAL for a bad name (one with an
+ * '@', which libfdt would take for a unit address); -EBUSY once kexec -e
+ * has started.
  */
 int kho_add_subtree(const char *name, void *fdt)
 {
@@ -696,6 +711,10 @@ int kho_add_subtree(const char *name, void *fdt)
 		return -EOPNOTSUPP;
 	if (!kho_out.ready)
 		return -EAGAIN;
+	if (kexec_in_progress)
+		return -EBUSY;
+	if (strchr(name, '@'))
+		return -EINVAL;
 
 	guard(mutex)(&kho_out.fdt_lock);
 	off = fdt_add_subnode(kho_out.fdt, 0, name);
@@ -735,7 +754,8 @@ void kho_remove_subtree(void *fdt)
 
 		val = fdt_getprop(kho_out.fdt, off, KHO_FDT_SUB_TREE_PROP_NAME,
 				  &len);
-		if (val && len == sizeof(*val) && *val == phys) {
+		/* FDT properties are only 4-byte aligned */
+		if (val && len == sizeof(*val) && get_unaligned(val) == phys) {
 			kho_debugfs_subtree_remove(fdt);
 			fdt_del_node(kho_out.fdt, off);
 			return;
@@ -748,6 +768,10 @@ EXPORT_SYMBOL_GPL(kho_remove_subtree);
  * kho_retrieve_subtree - find an FDT the previous kernel registered
  * @name: its node name
  * @phys: where to store its physical address
+ *
+ * The subtree was checked when the handover was accepted: it lies in a
+ * preserved block, which its FDT header says it fits in.  The name must
+ * match exactly.
  *
  * Return: 0; -ENOENT if this is not a KHO boot or there is no such
  * subtree; -EINVAL if its node is malformed.

@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/unaligned.h>
 
 #include "kexec_handover_internal.h"
 
@@ -137,19 +138,20 @@ static void __init kho_debugfs_in(struct dentry *top, const void *fdt)
 	dir = debugfs_create_dir("in", top);
 	kho_debugfs_fdt(dir, "fdt", fdt);
 	subtrees = debugfs_create_dir("sub_fdts", dir);
+	/*
+	 * Every subtree was checked when the handover was accepted: it lies in
+	 * a preserved block and its FDT header says it fits there, so its
+	 * totalsize bounds what reading the file shows.  The file shows the
+	 * memory as it is: once the subtree's owner has restored and reused
+	 * it, it shows what the owner keeps there.
+	 */
 	fdt_for_each_subnode(off, fdt, 0) {
 		const char *name = fdt_get_name(fdt, off, NULL);
 		phys_addr_t phys;
-		const void *sub;
 
 		if (!name || kho_retrieve_subtree(name, &phys))
 			continue;
-		sub = phys_to_virt(phys);
-		if (fdt_check_header(sub)) {
-			pr_warn("incoming subtree %s is not a valid FDT\n", name);
-			continue;
-		}
-		kho_debugfs_fdt(subtrees, name, sub);
+		kho_debugfs_fdt(subtrees, name, phys_to_virt(phys));
 	}
 }
 
@@ -183,8 +185,9 @@ static int __init kho_debugfs_init(void)
 
 		if (!name || !phys)
 			continue;
+		/* FDT properties are only 4-byte aligned */
 		f = kho_debugfs_fdt(kho_debugfs_out_subtrees, name,
-				    phys_to_virt(*phys));
+				    phys_to_virt(get_unaligned(phys)));
 		if (f)
 			list_add(&f->list, &kho_debugfs_subtrees);
 	}

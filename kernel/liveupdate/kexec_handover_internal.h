@@ -6,6 +6,9 @@
 #define _KERNEL_LIVEUPDATE_KEXEC_HANDOVER_INTERNAL_H
 
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/mm.h>
+#include <linux/numa.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 /**
@@ -31,6 +34,31 @@ static inline unsigned long kho_block_mark(unsigned int order)
 	return KHO_PAGE_MAGIC << 32 | order;
 }
 
+/*
+ * Consume the mark of a preserved block's head page, atomically: of two
+ * callers restoring the same block, only one succeeds.
+ */
+static inline bool kho_block_take(struct page *page, unsigned int order)
+{
+	unsigned long mark = kho_block_mark(order);
+
+	return order <= MAX_PAGE_ORDER &&
+	       cmpxchg(&page->private, mark, 0) == mark;
+}
+
+/* The largest root FDT an incoming kernel accepts. */
+#define KHO_FDT_MAX_SIZE	SZ_64K
+
+/*
+ * Scratch areas: one below ARCH_LOW_ADDRESS_LIMIT, one anywhere, one per
+ * node with memory; and the smallest size of each that a kernel hands over
+ * (the next kernel's image and initrd go there too) and accepts.
+ */
+#define KHO_SCRATCH_MAX		(2 + MAX_NUMNODES)
+#define KHO_SCRATCH_MIN_LOWMEM	SZ_16M
+#define KHO_SCRATCH_MIN_GLOBAL	SZ_64M
+#define KHO_SCRATCH_MIN_NODE	SZ_16M
+
 extern struct kho_scratch_area *kho_scratch;
 extern unsigned int kho_scratch_cnt;
 
@@ -39,12 +67,20 @@ const void *kho_out_fdt(void);
 void kho_stats(struct kho_stats *st);
 
 /* kho_reserve.c: decoders of the incoming handover */
+int kho_handover_check(phys_addr_t fdt_phys, u64 fdt_len,
+		       phys_addr_t scratch_phys, u64 scratch_len);
 int kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map);
+int kho_scratch_check(const struct kho_scratch_area *areas, unsigned int cnt,
+		      phys_addr_t fdt_phys, u64 fdt_len,
+		      phys_addr_t scratch_phys);
 int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys);
 int kho_reserve_preserved(phys_addr_t map,
 			  const struct kho_scratch_area *scratch,
 			  unsigned int nr_scratch, unsigned long *blocks,
 			  bool coalesce);
+void kho_unreserve_preserved(unsigned long *blocks);
+int kho_check_preserved_fdts(const void *fdt, phys_addr_t fdt_phys,
+			     u64 fdt_len);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_subtree_add(const char *name, void *fdt);

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Kexec handover, incoming side: the decoders of what the previous kernel
- * handed over.  The root FDT is checked before anything in it is used, and
- * the preserved-memory tracker is walked twice: once to vet every table and
- * every block, then once to reserve the blocks in memblock.  Nothing is
- * reserved unless the whole tree is sound.
+ * handed over.  Nothing the previous kernel wrote is trusted: the root FDT
+ * and the scratch array are checked to be RAM before they are mapped and
+ * checked again once mapped; the preserved-memory tracker is walked twice,
+ * once to vet every table and every block, then once to reserve the blocks
+ * in memblock, vetting them again; the root FDT and every subtree it lists
+ * must then lie in preserved blocks.  A handover is taken whole or not at
+ * all: whatever fails, every reservation made for it is dropped again.
+ * See "What the next kernel trusts" in Documentation/core-api/kho/.
  *
  * This file depends only on memblock, libfdt and a few basic headers, so
  * that tools/testing/kho can build it natively, against the real
@@ -71,11 +75,130 @@ int __init kho_fdt_check(const void *fdt, u64 len, phys_addr_t *map)
 	return 0;
 }
 
+/* Is [@addr, @addr + @size) RAM, without wrapping around? */
+static bool __init kho_is_ram(u64 addr, u64 size)
+{
+	return size && addr + size > addr &&
+	       memblock_is_region_memory(addr, size);
+}
+
+/**
+ * kho_handover_check - vet where the boot protocol says the handover is
+ * @fdt_phys:     physical address of the root FDT
+ * @fdt_len:      its length
+ * @scratch_phys: physical address of the scratch array
+ * @scratch_len:  its length
+ *
+ * Called before either is mapped: both must be page aligned, of a sane
+ * size, RAM (which also puts them within the physical address width) and
+ * not wrap around.
+ *
+ * Return: 0, or -EINVAL with a log line.
+ */
+int __init kho_handover_check(phys_addr_t fdt_phys, u64 fdt_len,
+			      phys_addr_t scratch_phys, u64 scratch_len)
+{
+	if (!fdt_len || fdt_len > KHO_FDT_MAX_SIZE || !scratch_len ||
+	    scratch_len % sizeof(struct kho_scratch_area) ||
+	    scratch_len > KHO_SCRATCH_MAX * sizeof(struct kho_scratch_area)) {
+		pr_err("rejecting the handover: bad sizes (FDT %llu, scratch %llu)\n",
+		       fdt_len, scratch_len);
+		return -EINVAL;
+	}
+	if (!PAGE_ALIGNED(fdt_phys) || !kho_is_ram(fdt_phys, fdt_len)) {
+		pr_err("rejecting the handover: FDT at %pa+%#llx is not RAM\n",
+		       &fdt_phys, fdt_len);
+		return -EINVAL;
+	}
+	if (!PAGE_ALIGNED(scratch_phys) ||
+	    !kho_is_ram(scratch_phys, scratch_len)) {
+		pr_err("rejecting the handover: scratch array at %pa+%#llx is not RAM\n",
+		       &scratch_phys, scratch_len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The smallest area a kernel hands over at @i: see kho_scratch_size(). */
+static u64 __init kho_scratch_min(unsigned int i)
+{
+	if (i == 0)
+		return KHO_SCRATCH_MIN_LOWMEM;
+	return i == 1 ? KHO_SCRATCH_MIN_GLOBAL : KHO_SCRATCH_MIN_NODE;
+}
+
+static bool __init kho_overlaps(u64 a, u64 asize, u64 b, u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/**
+ * kho_scratch_check - vet an incoming scratch array, mapped
+ * @areas:        the array
+ * @cnt:          its number of areas
+ * @fdt_phys:     physical address of the root FDT, vetted by
+ *                kho_handover_check()
+ * @fdt_len:      its length
+ * @scratch_phys: physical address of @areas
+ *
+ * Every area must be RAM, aligned to a pageblock at both ends (so that all
+ * of it becomes MIGRATE_CMA), at least as big as a kernel hands over at its
+ * index (smaller ones would make this boot fail in an early allocation),
+ * and apart from the other areas and from the root FDT; the array itself
+ * must lie in an area, where the previous kernel put it.
+ *
+ * Return: 0, or -EINVAL with a log line.
+ */
+int __init kho_scratch_check(const struct kho_scratch_area *areas,
+			     unsigned int cnt, phys_addr_t fdt_phys,
+			     u64 fdt_len, phys_addr_t scratch_phys)
+{
+	u64 align = PAGE_SIZE << pageblock_order;
+	u64 len = cnt * sizeof(*areas);
+	bool array_inside = false;
+	unsigned int i, j;
+
+	for (i = 0; i < cnt; i++) {
+		u64 addr = areas[i].addr, size = areas[i].size;
+
+		if (!IS_ALIGNED(addr, align) || !IS_ALIGNED(size, align) ||
+		    size < kho_scratch_min(i) || !kho_is_ram(addr, size)) {
+			pr_err("rejecting the handover: bad scratch area %u [%#llx+%#llx]\n",
+			       i, addr, size);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			if (kho_overlaps(addr, size, areas[j].addr,
+					 areas[j].size)) {
+				pr_err("rejecting the handover: scratch areas %u and %u overlap\n",
+				       j, i);
+				return -EINVAL;
+			}
+		}
+		if (kho_overlaps(addr, size, fdt_phys, fdt_len)) {
+			pr_err("rejecting the handover: FDT at %pa is in scratch area %u\n",
+			       &fdt_phys, i);
+			return -EINVAL;
+		}
+		if (scratch_phys >= addr && scratch_phys + len <= addr + size)
+			array_inside = true;
+	}
+	if (!array_inside) {
+		pr_err("rejecting the handover: scratch array at %pa is outside scratch\n",
+		       &scratch_phys);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * kho_fdt_subtree - find a subtree in a root FDT vetted by kho_fdt_check()
  * @fdt:  the root FDT
  * @name: the subtree's node name
  * @phys: where to store the physical address of the subtree's FDT
+ *
+ * The node name must match @name exactly (a unit address is part of the
+ * name).
  *
  * Return: 0; -ENOENT if there is no such node; -EINVAL if its property is
  * missing, of the wrong size, zero or not page aligned.
@@ -86,7 +209,13 @@ int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys)
 	int off, len;
 	u64 val;
 
-	off = fdt_subnode_offset(fdt, 0, name);
+	/* by exact name: fdt_subnode_offset() would find "foo@1" for "foo" */
+	fdt_for_each_subnode(off, fdt, 0) {
+		const char *node = fdt_get_name(fdt, off, NULL);
+
+		if (node && !strcmp(node, name))
+			break;
+	}
 	if (off < 0)
 		return -ENOENT;
 	prop = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
@@ -97,20 +226,28 @@ int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys)
 	return 0;
 }
 
+/* Why a walk of the tracker stopped. */
+enum kho_walk_fault {
+	KHO_WALK_BAD,		/* a table or block that is not RAM, in scratch... */
+	KHO_WALK_TABLE_USED,	/* a table in memory this kernel reserved */
+	KHO_WALK_TOO_MANY,	/* more tables than a sound tree can have */
+	KHO_WALK_OVERLAP,	/* a block overlapping reserved memory */
+	KHO_WALK_NOMEM,		/* memblock could not record a reservation */
+};
+
 struct kho_walk_ctx {
 	const struct kho_scratch_area *scratch;
 	unsigned int nr_scratch;
+	bool reserving;		/* second walk: KHO's own reservations exist */
 	unsigned long tables;
 	unsigned long max_tables;
 	unsigned long *blocks;
 	phys_addr_t bad;
+	enum kho_walk_fault fault;
+	int err;
 	/* the run of contiguous blocks not reserved yet */
 	phys_addr_t run_start;
 	phys_addr_t run_end;
-	unsigned long run_blocks;
-	/* blocks reserved so far, in walk order; and undone so far */
-	unsigned long reserved;
-	unsigned long undone;
 };
 
 static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx,
@@ -119,58 +256,89 @@ static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx,
 	unsigned int i;
 
 	for (i = 0; i < ctx->nr_scratch; i++) {
-		if (addr < ctx->scratch[i].addr + ctx->scratch[i].size &&
-		    ctx->scratch[i].addr < addr + size)
+		if (kho_overlaps(addr, size, ctx->scratch[i].addr,
+				 ctx->scratch[i].size))
 			return true;
 	}
 	return false;
 }
 
-/* A tree page: RAM, not scratch, and not more tables than memory has. */
+/*
+ * The most tables a sound tracker can have on a machine whose memory ends
+ * at @end: for every order a block can have and every level, the tables
+ * whose keys cover blocks below @end.  A real tree is far smaller; a DAG of
+ * tables (one page linked from many slots) is refused once it passes this,
+ * after a few tables per 128 MiB of memory instead of after minutes.
+ */
+static unsigned long __init kho_max_tables(phys_addr_t end)
+{
+	unsigned long max = 1;		/* the root */
+	unsigned int order, level;
+
+	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+		u64 last = (u64)PHYS_PFN(end) >> order;
+
+		for (level = 0; level < KHO_TREE_MAX_DEPTH - 1; level++)
+			max += (last >> (KHO_BITMAP_SIZE_LOG2 +
+					 level * KHO_TABLE_SIZE_LOG2)) + 1;
+	}
+	return max;
+}
+
+static bool __init kho_walk_fail(struct kho_walk_ctx *ctx, phys_addr_t phys,
+				 enum kho_walk_fault fault, int err)
+{
+	ctx->bad = phys;
+	ctx->fault = fault;
+	ctx->err = err;
+	return false;
+}
+
+/*
+ * A tree page: RAM outside scratch, and no more tables than a sound tree
+ * can have.  In the first walk it must not be memory this kernel reserved
+ * for itself either (its image, its memblock arrays): this kernel writes
+ * nothing else outside scratch before the second walk, so both walks read
+ * the same tree.
+ */
 static bool __init kho_check_table(phys_addr_t phys, void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 
-	if (++ctx->tables > ctx->max_tables ||
-	    !memblock_is_region_memory(phys, PAGE_SIZE) ||
-	    kho_in_scratch(ctx, phys, PAGE_SIZE)) {
-		ctx->bad = phys;
-		return false;
-	}
+	if (++ctx->tables > ctx->max_tables)
+		return kho_walk_fail(ctx, phys, KHO_WALK_TOO_MANY, -E2BIG);
+	if (!memblock_is_region_memory(phys, PAGE_SIZE) ||
+	    kho_in_scratch(ctx, phys, PAGE_SIZE))
+		return kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	if (!ctx->reserving && memblock_is_region_reserved(phys, PAGE_SIZE))
+		return kho_walk_fail(ctx, phys, KHO_WALK_TABLE_USED, -EINVAL);
 	return true;
 }
 
+/* A block: of an order the page allocator has, RAM, outside scratch. */
 static int __init kho_check_block(phys_addr_t phys, unsigned int order,
 				  void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
-	phys_addr_t size = PAGE_SIZE << order;
+	phys_addr_t size;
 
-	if (order > MAX_PAGE_ORDER || !memblock_is_region_memory(phys, size) ||
-	    kho_in_scratch(ctx, phys, size)) {
-		ctx->bad = phys;
+	if (order > MAX_PAGE_ORDER)
+		goto bad;
+	size = PAGE_SIZE << order;
+	if (!memblock_is_region_memory(phys, size) ||
+	    kho_in_scratch(ctx, phys, size))
+		goto bad;
+	if (memblock_is_region_reserved(phys, size)) {
+		kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);
 		return -EINVAL;
 	}
 	return 0;
+bad:
+	kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	return -EINVAL;
 }
 
-/*
- * Reserve [@start, @start + @size).  Blocks of a sound tree never overlap
- * each other or memory this kernel reserved itself, so an overlap means
- * the tree is corrupt.
- */
-static int __init kho_reserve_range(struct kho_walk_ctx *ctx,
-				    phys_addr_t start, phys_addr_t size)
-{
-	if (memblock_is_region_reserved(start, size)) {
-		ctx->bad = start;
-		return -EINVAL;
-	}
-	memblock_reserve(start, size);
-	memblock_reserved_mark_noinit(start, size);
-	return 0;
-}
-
+/* Reserve the run of contiguous blocks collected so far. */
 static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
 {
 	phys_addr_t size = ctx->run_end - ctx->run_start;
@@ -178,13 +346,13 @@ static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
 
 	if (!size)
 		return 0;
-	err = kho_reserve_range(ctx, ctx->run_start, size);
-	if (err)
+	err = memblock_reserve_kho(ctx->run_start, size);
+	if (err) {
+		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_NOMEM, err);
 		return err;
-	ctx->reserved += ctx->run_blocks;
+	}
 	ctx->run_start = 0;
 	ctx->run_end = 0;
-	ctx->run_blocks = 0;
 	return 0;
 }
 
@@ -197,13 +365,27 @@ static void __init kho_mark_block(struct kho_walk_ctx *ctx,
 	ctx->blocks[order]++;
 }
 
-/* Reserve runs of contiguous blocks with one memblock call each. */
+/*
+ * The second walk: vet each block again (this walk must be safe on its
+ * own), then reserve runs of contiguous blocks with one memblock call
+ * each.  A block that overlaps reserved memory now overlaps an earlier
+ * block of the tree.
+ */
 static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 				    void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 	int err;
 
+	if (order <= MAX_PAGE_ORDER && ctx->run_start < ctx->run_end &&
+	    kho_overlaps(phys, PAGE_SIZE << order, ctx->run_start,
+			 ctx->run_end - ctx->run_start)) {
+		kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);
+		return -EINVAL;
+	}
+	err = kho_check_block(phys, order, arg);
+	if (err)
+		return err;
 	if (phys != ctx->run_end) {
 		err = kho_reserve_run(ctx);
 		if (err)
@@ -211,7 +393,6 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 		ctx->run_start = phys;
 	}
 	ctx->run_end = phys + (PAGE_SIZE << order);
-	ctx->run_blocks++;
 	kho_mark_block(ctx, phys, order);
 	return 0;
 }
@@ -223,24 +404,72 @@ static int __init kho_reserve_one(phys_addr_t phys, unsigned int order,
 	struct kho_walk_ctx *ctx = arg;
 	int err;
 
-	err = kho_reserve_range(ctx, phys, PAGE_SIZE << order);
+	err = kho_check_block(phys, order, arg);
 	if (err)
 		return err;
-	ctx->reserved++;
+	ctx->run_start = phys;
+	ctx->run_end = phys + (PAGE_SIZE << order);
+	err = kho_reserve_run(ctx);
+	if (err)
+		return err;
 	kho_mark_block(ctx, phys, order);
 	return 0;
 }
 
-/* Undo a reserving walk that stopped half-way: same tree, same order. */
-static int __init kho_unreserve_block(phys_addr_t phys, unsigned int order,
-				      void *arg)
+static void __init kho_walk_refuse(const struct kho_walk_ctx *ctx)
 {
-	struct kho_walk_ctx *ctx = arg;
+	switch (ctx->fault) {
+	case KHO_WALK_TABLE_USED:
+		pr_err("rejecting the handover: tracker table %pa is in memory this kernel uses\n",
+		       &ctx->bad);
+		break;
+	case KHO_WALK_TOO_MANY:
+		pr_err("rejecting the handover: tracker has more than %lu tables\n",
+		       ctx->max_tables);
+		break;
+	case KHO_WALK_OVERLAP:
+		pr_err("rejecting the handover: preserved block at %pa overlaps reserved memory\n",
+		       &ctx->bad);
+		break;
+	case KHO_WALK_NOMEM:
+		pr_err("rejecting the handover: cannot reserve preserved memory at %pa (%d)\n",
+		       &ctx->bad, ctx->err);
+		break;
+	default:
+		pr_err("rejecting the handover: bad preserved-memory map near %pa (%d)\n",
+		       &ctx->bad, ctx->err);
+		break;
+	}
+}
 
-	if (ctx->undone++ < ctx->reserved)
-		memblock_phys_free(phys, PAGE_SIZE << order);
-	set_page_private(pfn_to_page(PHYS_PFN(phys)), 0);
-	return 0;
+static void __init kho_clear_marks(phys_addr_t start, phys_addr_t end)
+{
+	unsigned long pfn;
+
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(end); pfn++)
+		set_page_private(pfn_to_page(pfn), 0);
+}
+
+/**
+ * kho_unreserve_preserved - drop every reservation of a handover
+ * @blocks: the per-order counters kho_reserve_preserved() increased; they
+ *          are cleared
+ *
+ * For a handover refused after kho_reserve_preserved() (or by it, half-way
+ * through): the head page marks are cleared and every reservation made
+ * with memblock_reserve_kho() is dropped.  Nothing the tracker says is
+ * read again, so this undoes exactly what was done.
+ */
+void __init kho_unreserve_preserved(unsigned long *blocks)
+{
+	struct memblock_region *r;
+
+	for_each_reserved_mem_region(r) {
+		if (r->flags & MEMBLOCK_RSRV_KHO)
+			kho_clear_marks(r->base, r->base + r->size);
+	}
+	memblock_unreserve_kho();
+	memset(blocks, 0, sizeof(*blocks) * (KHO_ORDER_0_LOG2 + 1));
 }
 
 /**
@@ -254,16 +483,17 @@ static int __init kho_unreserve_block(phys_addr_t phys, unsigned int order,
  * @coalesce:   reserve runs of contiguous blocks with one memblock call
  *              (false only to measure the difference)
  *
- * Every table pointer must be RAM outside scratch, the tables may not
- * outnumber the pages of memory, and every block must be RAM outside
- * scratch of an order up to MAX_PAGE_ORDER.  The head page of each block
- * is marked with its order for kho_restore_folio() and friends.
+ * Every table must be RAM outside scratch and outside memory this kernel
+ * reserved, and there may be no more tables than a sound tree can have on
+ * this machine.  Every block must be RAM outside scratch, of an order up to
+ * MAX_PAGE_ORDER, and overlap neither memory already reserved nor another
+ * block.  Blocks are reserved with memblock_reserve_kho() (so their struct
+ * pages are not initialised again) and the head page of each is marked
+ * with its order for kho_restore_folio() and friends.
  *
- * Blocks that overlap each other or memory already reserved are refused
- * too.
- *
- * Return: 0, or -EINVAL with a log line if the tree is refused, in which
- * case nothing was reserved.
+ * Return: 0; or -EINVAL (a bad tree) or -ENOMEM (memblock cannot record
+ * the reservations, which can only grow inside scratch), with a log line,
+ * in which case nothing is reserved and no page is marked.
  */
 int __init kho_reserve_preserved(phys_addr_t map,
 				 const struct kho_scratch_area *scratch,
@@ -273,7 +503,7 @@ int __init kho_reserve_preserved(phys_addr_t map,
 	struct kho_walk_ctx ctx = {
 		.scratch = scratch,
 		.nr_scratch = nr_scratch,
-		.max_tables = PHYS_PFN(memblock_phys_mem_size()),
+		.max_tables = kho_max_tables(memblock_end_of_DRAM()),
 		.blocks = blocks,
 	};
 	const struct kho_radix_node *root;
@@ -286,24 +516,90 @@ int __init kho_reserve_preserved(phys_addr_t map,
 	root = phys_to_virt(map);
 	err = kho_radix_walk(root, kho_check_table, kho_check_block, &ctx);
 	if (err) {
-		pr_err("rejecting the handover: bad preserved-memory map near %pa (%d)\n",
-		       &ctx.bad, err);
+		if (!ctx.err)
+			kho_walk_fail(&ctx, 0, KHO_WALK_BAD, err);
+		kho_walk_refuse(&ctx);
 		return -EINVAL;
 	}
-	/* the first walk vetted every table and block */
-	ctx.tables = 0;
+
+	ctx.reserving = true;
+	ctx.tables = 1;			/* the root, vetted above */
 	err = kho_radix_walk(root, kho_check_table,
 			     coalesce ? kho_reserve_block : kho_reserve_one,
 			     &ctx);
 	if (!err)
 		err = kho_reserve_run(&ctx);
 	if (err) {
-		pr_err("rejecting the handover: preserved block at %pa overlaps reserved memory\n",
-		       &ctx.bad);
-		ctx.tables = 0;
-		kho_radix_walk(root, kho_check_table, kho_unreserve_block,
-			       &ctx);
-		memset(blocks, 0, sizeof(*blocks) * (KHO_ORDER_0_LOG2 + 1));
+		if (!ctx.err)
+			kho_walk_fail(&ctx, 0, KHO_WALK_BAD, err);
+		kho_walk_refuse(&ctx);
+		/* the run not reserved yet was marked already */
+		kho_clear_marks(ctx.run_start, ctx.run_end);
+		kho_unreserve_preserved(blocks);
+		return ctx.fault == KHO_WALK_NOMEM ? ctx.err : -EINVAL;
+	}
+	return 0;
+}
+
+/* The order of the preserved block whose head is @phys, or -1. */
+static int __init kho_marked_order(phys_addr_t phys)
+{
+	unsigned long mark;
+	unsigned int order;
+
+	if (!phys || !PAGE_ALIGNED(phys) || !pfn_valid(PHYS_PFN(phys)))
+		return -1;
+	mark = page_private(pfn_to_page(PHYS_PFN(phys)));
+	order = mark & U32_MAX;
+	if (order > MAX_PAGE_ORDER || mark != kho_block_mark(order))
+		return -1;
+	return order;
+}
+
+/**
+ * kho_check_preserved_fdts - vet the root FDT and its subtrees in place
+ * @fdt:      the root FDT, checked by kho_fdt_check() and mapped
+ * @fdt_phys: its physical address
+ * @fdt_len:  its length, as the boot protocol gave it
+ *
+ * Called once kho_reserve_preserved() has reserved and marked the blocks:
+ * the root FDT must lie in a preserved block (else this kernel could have
+ * reused its memory since it was checked), and so must every subtree it
+ * lists, with a valid FDT header whose size fits in the block.  After this
+ * kho_retrieve_subtree() and debugfs may read any subtree the root lists.
+ *
+ * Return: 0, or -EINVAL with a log line.
+ */
+int __init kho_check_preserved_fdts(const void *fdt, phys_addr_t fdt_phys,
+				    u64 fdt_len)
+{
+	int order, off;
+
+	order = kho_marked_order(fdt_phys);
+	if (order < 0 || fdt_len > PAGE_SIZE << order) {
+		pr_err("rejecting the handover: FDT at %pa is not preserved memory\n",
+		       &fdt_phys);
+		return -EINVAL;
+	}
+	fdt_for_each_subnode(off, fdt, 0) {
+		const char *name = fdt_get_name(fdt, off, NULL);
+		const struct fdt_header *sub;
+		phys_addr_t phys = 0;
+		const u64 *prop;
+		int len;
+
+		prop = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
+		if (prop && len == sizeof(*prop))
+			phys = get_unaligned(prop);
+		order = kho_marked_order(phys);
+		if (order >= 0) {
+			sub = phys_to_virt(phys);
+			if (!fdt_check_header(sub) &&
+			    fdt_totalsize(sub) <= PAGE_SIZE << order)
+				continue;
+		}
+		pr_err("rejecting the handover: subtree %s at %pa is not a preserved FDT\n",
+		       name ? name : "?", &phys);
 		return -EINVAL;
 	}
 	return 0;

@@ -50,6 +50,28 @@ void kho_mb_reserved_region(unsigned long i, phys_addr_t *base,
 	*flags = r->flags;
 }
 
+/* The shim's copy of the flag the KHO sources test. */
+static_assert(MEMBLOCK_RSRV_KHO == 0x80);
+
+/* for_each_reserved_mem_region() of the shim: region @i, or NULL. */
+struct kho_mb_region {
+	phys_addr_t base;
+	phys_addr_t size;
+	unsigned int flags;
+};
+
+struct kho_mb_region *kho_mb_reserved(unsigned long i)
+{
+	static struct kho_mb_region copy;
+
+	if (i >= memblock.reserved.cnt)
+		return NULL;
+	copy.base = memblock.reserved.regions[i].base;
+	copy.size = memblock.reserved.regions[i].size;
+	copy.flags = memblock.reserved.regions[i].flags;
+	return &copy;
+}
+
 unsigned int kho_mb_flag_noinit(void)
 {
 	return MEMBLOCK_RSRV_NOINIT;

@@ -111,6 +111,7 @@ static void test_subtrees(void)
 	add_subtree(fdt, "zero", &zero, sizeof(zero));
 	add_subtree(fdt, "odd", &odd, sizeof(odd));
 	add_subtree(fdt, "bare", NULL, 0);
+	add_subtree(fdt, "foo@1", &a, sizeof(a));
 	ASSERT(!kho_fdt_check(fdt, FDT_SIZE, &map));
 
 	EXPECT_EQ(kho_fdt_subtree(fdt, "memfd", &phys), 0);
@@ -125,6 +126,11 @@ static void test_subtrees(void)
 	EXPECT_EQ(kho_fdt_subtree(fdt, "odd", &phys), -EINVAL);
 	EXPECT_EQ(kho_fdt_subtree(fdt, "bare", &phys), -EINVAL);
 	EXPECT_EQ(phys, b);
+	/* names match exactly: "foo" is not "foo@1" (libfdt would say so) */
+	EXPECT_EQ(kho_fdt_subtree(fdt, "foo", &phys), -ENOENT);
+	EXPECT_EQ(phys, b);
+	EXPECT_EQ(kho_fdt_subtree(fdt, "foo@1", &phys), 0);
+	EXPECT_EQ(phys, a);
 	free(fdt);
 }
 

@@ -24,6 +24,23 @@ bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size);
 bool memblock_is_reserved(phys_addr_t addr);
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
+phys_addr_t memblock_end_of_DRAM(void);
+int memblock_reserve_kho(phys_addr_t base, phys_addr_t size);
+void memblock_unreserve_kho(void);
+
+/*
+ * A copy of a reserved region, enough for for_each_reserved_mem_region():
+ * the real struct lives on the other side of the glue.
+ */
+#define MEMBLOCK_RSRV_KHO	0x80
+struct memblock_region {
+	phys_addr_t base;
+	phys_addr_t size;
+	unsigned int flags;
+};
+struct memblock_region *kho_mb_reserved(unsigned long i);
+#define for_each_reserved_mem_region(r)					\
+	for (unsigned long __i = 0; ((r) = kho_mb_reserved(__i)); __i++)
 
 /* ---- lib/memblock_glue.c: set-up and inspection for tests ----------- */
 

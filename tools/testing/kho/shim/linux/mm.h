@@ -21,6 +21,11 @@
 #include <linux/pfn.h>
 #include <linux/types.h>
 #include <asm/page.h>
+
+/* The kernel's cmpxchg(), for page->private: a full barrier either way. */
+#ifndef cmpxchg
+#define cmpxchg(ptr, old, new)	__sync_val_compare_and_swap(ptr, old, new)
+#endif
 #include "../kho_shim.h"
 
 #define PAGE_ALIGN(addr)	ALIGN(addr, PAGE_SIZE)

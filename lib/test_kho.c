@@ -1002,6 +1002,7 @@ static int __init test_kho_corrupt_tracker(const void *root)
 {
 	unsigned int level;
 	u64 *slot;
+	int err;
 
 	slot = test_kho_free_slot(root, &level);
 	if (!slot)
@@ -1009,9 +1010,14 @@ static int __init test_kho_corrupt_tracker(const void *root)
 	if (!strcmp(corrupt, "table-low-memory")) {
 		/* the next kernel keeps the first MiB for itself on x86 */
 		*slot = 0x1000;
-		return 0;
+	} else {
+		err = test_kho_forge_dag(slot, level);
+		if (err)
+			return err;
 	}
-	return test_kho_forge_dag(slot, level);
+	pr_info("forged tracker table %#llx in a level-%u node\n", *slot,
+		level);
+	return 0;
 }
 
 /*

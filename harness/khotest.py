@@ -339,6 +339,56 @@ def test_kho(name, how="kexec-raw", hops=1, extra="", mem="2G", smp=2,
     return test
 
 
+def test_kho_memtest(name):
+    """memtest=1 on a KHO boot: kernel A tests its free memory as usual;
+    kernel B must skip the test (its preserved memory is free in memblock
+    until kho_memory_init()) and get every folio back intact."""
+    def test():
+        run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
+                   "kunit.enable=0 memtest=1", timeout=300, mem="1G",
+                   smp=1, numa=False)
+        ok, detail = check_kho_run(run, 1, 64)
+        if not ok:
+            return ok, detail
+        said = by_kernel(run, "memtest: ")
+        passes = by_kernel(run, " pattern 0000000000000000")
+        if "# of tests: 1" not in said.get(1, []) or not passes.get(1):
+            return False, "kernel A did not run memtest (log %s)" % run.log
+        if said.get(2) != ["skipped on a kexec handover boot"] or \
+                passes.get(2):
+            return False, "kernel B: memtest %s, %d passes (log %s)" % (
+                said.get(2), len(passes.get(2, [])), run.log)
+        return True, "kernel B skipped memtest; " + detail
+    return test
+
+
+def test_kho_scratch_sizes(name):
+    """kho_scratch= with a size of 0 is refused, and sizes below what the
+    next kernel accepts are raised to the minimums; the round trip works
+    and kernel B is handed areas it accepts."""
+    def test():
+        run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
+                   "kunit.enable=0 kho_scratch=0,64M,16M "
+                   "kho_scratch=1M,2M,1M", timeout=300, mem="1G", smp=1,
+                   numa=False)
+        ok, detail = check_kho_run(run, 1, 64)
+        if not ok:
+            return ok, detail
+        a = kernel_lines(run, "KHO: ").get(1, [])
+        want = ["kho_scratch=: size 1 is 0; using the default sizes",
+                "kho_scratch=: raising 1024 KiB to the minimum of 16 MiB",
+                "kho_scratch=: raising 2048 KiB to the minimum of 64 MiB"]
+        missing = [w for w in want if w not in a]
+        sizes = [int(m.group(1)) for m in
+                 (re.search(r"scratch area \d+: \S+, (\d+) MiB", t)
+                  for t in a) if m]
+        if missing or sizes != [16, 64, 16]:
+            return False, "kernel A: missing %s, areas %s MiB (log %s)" % (
+                missing, sizes, run.log)
+        return True, "areas %s MiB; %s" % (sizes, detail)
+    return test
+
+
 def check_kho_run(run, hops, min_mib, damage=None, fill=True):
     """Judge a test_kho chain of @hops kexecs (see test_kho())."""
     failure = guest_failure(run, allow_warn=damage is not None)
@@ -669,6 +719,8 @@ TESTS = {
     "kho-kexec-tools": test_kho("kho-kexec-tools", how="kexec-tools",
                                 numa=False, smp=1, mem="1G"),
     "kho-off": test_kho_off("kho-off"),
+    "kho-memtest": test_kho_memtest("kho-memtest"),
+    "kho-scratch-sizes": test_kho_scratch_sizes("kho-scratch-sizes"),
     "kho-reject-root-magic": test_kho_reject(
         "kho-reject-root-magic", "root-magic",
         "rejecting the handover: bad FDT header"),
@@ -728,7 +780,7 @@ TESTS = {
                         extra="liveupdate=off", enabled=False),
     "luo-kho-off": test_luo("luo-kho-off", case="disabled", hops=0,
                             extra="kho=off", enabled=False,
-                            says="kexec handover is off (kho=off): "
+                            says="kexec handover is off: "
                             "staying off"),
     "luo-damage-compatible": test_luo(
         "luo-damage-compatible", case="damage_compatible",

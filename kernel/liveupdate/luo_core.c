@@ -362,7 +362,7 @@ static int __init luo_init(void)
 	if (!luo_enable)
 		return 0;
 	if (!kho_is_enabled()) {
-		pr_info("kexec handover is off (kho=off): staying off\n");
+		pr_info("kexec handover is off: staying off\n");
 		luo_enable = false;
 		return 0;
 	}

@@ -510,13 +510,15 @@ def test_kho_off(name):
     return test
 
 
-def test_kho_reject(name, damage, message):
-    """Kernel A damages the root of its handover; kernel B must refuse it
-    with @message, boot on as a normal boot and hand out nothing."""
+def test_kho_reject(name, damage, message, extra="", mem="1G", timeout=180):
+    """Kernel A damages its handover; kernel B must refuse all of it in
+    one "rejecting the handover:" line that starts with @message, boot on
+    as a normal boot, hand out nothing and print no warning.  @extra goes
+    on both kernels' command lines."""
     def test():
         run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
-                   "kunit.enable=0 test_kho.corrupt=%s test_kho.fill=0"
-                   % damage, timeout=180, mem="1G")
+                   "kunit.enable=0 test_kho.corrupt=%s test_kho.fill=0 %s"
+                   % (damage, extra), timeout=timeout, mem=mem)
         failure = guest_failure(run)
         if failure:
             return False, failure
@@ -526,16 +528,16 @@ def test_kho_reject(name, damage, message):
             return False, "kernel A did not damage %s (log %s)" % (damage,
                                                                    run.log)
         b = kho.get(2, [])
-        if not any(t.startswith(message) for t in b):
-            return False, "kernel B said %s, not '%s' (log %s)" % (
-                b, message, run.log)
+        said = [t for t in b if t.startswith("rejecting the handover:")]
+        if len(said) != 1 or not said[0].startswith(message):
+            return False, "kernel B said %s, not one '%s' (log %s)" % (
+                said or b, message, run.log)
         if any("accepted" in t for t in b):
             return False, "kernel B accepted it (log %s)" % run.log
         res = [t for t in tk.get(2, []) if t.startswith("RESULT")]
         if res != ["RESULT status=NONE reason=no-handover"]:
             return False, "kernel B test_kho: %s (log %s)" % (res, run.log)
-        return True, "kernel B: KHO: " + [t for t in b
-                                          if t.startswith(message)][0]
+        return True, "kernel B: KHO: " + said[0]
     return test
 
 
@@ -728,6 +730,25 @@ TESTS = {
     "kho-reject-tracker-root": test_kho_reject(
         "kho-reject-tracker-root", "tracker-root",
         "rejecting the handover: bad tracker root"),
+    "kho-reject-subtree-mmio": test_kho_reject(
+        "kho-reject-subtree-mmio", "subtree-mmio",
+        "rejecting the handover: subtree "),
+    "kho-reject-subtree-unpreserved": test_kho_reject(
+        "kho-reject-subtree-unpreserved", "subtree-unpreserved",
+        "rejecting the handover: subtree "),
+    "kho-reject-table-low-memory": test_kho_reject(
+        "kho-reject-table-low-memory", "table-low-memory",
+        "rejecting the handover: tracker table "),
+    "kho-reject-table-dag": test_kho_reject(
+        "kho-reject-table-dag", "table-dag",
+        "rejecting the handover: tracker has more than "),
+    # 32768 blocks: with 96 MiB of scratch in a 4 GiB guest, kernel B's
+    # reservation array (16384 entries) cannot double inside scratch
+    "kho-reject-many-blocks": test_kho_reject(
+        "kho-reject-many-blocks", "many-blocks",
+        "rejecting the handover: cannot reserve ",
+        extra="kho_scratch=16M,64M,16M test_kho.size_mb=16 "
+        "test_kho.scatter_mb=256", mem="4G", timeout=240),
     "kho-damage-vmalloc-chunk": test_kho_damage(
         "kho-damage-vmalloc-chunk", "vmalloc-chunk", "vmalloc"),
     "kho-damage-array-magic": test_kho_damage(

@@ -85,7 +85,12 @@ MODULE_PARM_DESC(fill, "Fill free memory before checking the checksums again");
 static char *corrupt;
 module_param(corrupt, charp, 0444);
 MODULE_PARM_DESC(corrupt,
-		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, vmalloc-chunk, array-magic or block-cycle");
+		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, subtree-mmio, subtree-unpreserved, table-low-memory, table-dag, many-blocks, vmalloc-chunk, array-magic or block-cycle");
+
+static unsigned int scatter_mb = 256;
+module_param(scatter_mb, uint, 0444);
+MODULE_PARM_DESC(scatter_mb,
+		 "corrupt=many-blocks preserves every other page of this many MiB");
 
 /* One preserved folio; crosses the kexec. */
 struct test_kho_record {
@@ -905,6 +910,152 @@ static int __init test_kho_corrupt_layer(void)
 	return 0;
 }
 
+/* Register a subtree node by hand: kho_add_subtree() takes a kernel address. */
+static int __init test_kho_raw_subtree(void *root, const char *name, u64 phys)
+{
+	int off;
+
+	off = fdt_add_subnode(root, 0, name);
+	if (off < 0)
+		return -EINVAL;
+	if (fdt_setprop(root, off, KHO_FDT_SUB_TREE_PROP_NAME, &phys,
+			sizeof(phys)))
+		return -EINVAL;
+	return 0;
+}
+
+/* A valid, empty FDT in a page that is never preserved (nor freed). */
+static int __init test_kho_unpreserved_subtree(void *root)
+{
+	void *page = (void *)get_zeroed_page(GFP_KERNEL);
+
+	if (!page)
+		return -ENOMEM;
+	if (fdt_create_empty_tree(page, PAGE_SIZE))
+		return -EINVAL;
+	return test_kho_raw_subtree(root, "test-kho-unpreserved",
+				    virt_to_phys(page));
+}
+
+/* The level of the tracker's root node; level 0 is the leaves. */
+#define TEST_KHO_ROOT_LEVEL	(KHO_TREE_MAX_DEPTH - 1)
+/* Root slots whose keys stay below the order-0 bit: orders 2 and up, 1, 0. */
+#define TEST_KHO_ROOT_SLOTS	3
+
+/*
+ * An empty slot of the outgoing tracker, for a table this kernel forges,
+ * and the level of the node that holds it: a free root slot if there is
+ * one, or else slot 0 of the level-4 node under root slot 0.  That slot's
+ * keys stand for blocks of orders above MAX_PAGE_ORDER, which nothing in
+ * this kernel preserves, so nothing adds to the forged table either.
+ */
+static u64 * __init test_kho_free_slot(const void *root, unsigned int *level)
+{
+	struct kho_radix_node *node;
+	const void *prop;
+	unsigned int i;
+	int len;
+
+	prop = fdt_getprop(root, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
+	if (!prop || len != sizeof(u64))
+		return NULL;
+	node = phys_to_virt(get_unaligned((const u64 *)prop));
+	*level = TEST_KHO_ROOT_LEVEL;
+	for (i = 0; i < TEST_KHO_ROOT_SLOTS; i++) {
+		if (!node->table[i])
+			return &node->table[i];
+	}
+	node = phys_to_virt(node->table[0]);
+	*level = TEST_KHO_ROOT_LEVEL - 1;
+	return node->table[0] ? NULL : &node->table[0];
+}
+
+/*
+ * Hook into @slot, in a node of @level, a chain of one empty leaf and a
+ * node for each level below @level, every entry of each node pointing at
+ * the next table down: a handful of pages that a walk would read as
+ * 512^(@level - 1) tables.  The pages are not preserved and never freed.
+ */
+static int __init test_kho_forge_dag(u64 *slot, unsigned int level)
+{
+	struct kho_radix_node *node;
+	void *below;
+	unsigned int i;
+
+	below = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!below)
+		return -ENOMEM;
+	while (--level) {
+		node = (void *)get_zeroed_page(GFP_KERNEL);
+		if (!node)
+			return -ENOMEM;
+		for (i = 0; i < ARRAY_SIZE(node->table); i++)
+			node->table[i] = virt_to_phys(below);
+		below = node;
+	}
+	*slot = virt_to_phys(below);
+	return 0;
+}
+
+/* Forge a table in an empty slot of the outgoing tracker. */
+static int __init test_kho_corrupt_tracker(const void *root)
+{
+	unsigned int level;
+	u64 *slot;
+	int err;
+
+	slot = test_kho_free_slot(root, &level);
+	if (!slot)
+		return -ENOSPC;
+	if (!strcmp(corrupt, "table-low-memory")) {
+		/* the next kernel keeps the first MiB for itself on x86 */
+		*slot = 0x1000;
+	} else {
+		err = test_kho_forge_dag(slot, level);
+		if (err)
+			return err;
+	}
+	pr_info("forged tracker table %#llx in a level-%u node\n", *slot,
+		level);
+	return 0;
+}
+
+/*
+ * Preserve every other page of scatter_mb MiB as a block of its own: no
+ * two of them are adjacent, so the next kernel needs a memblock
+ * reservation for each, and its reservation array, which can only grow
+ * inside scratch memory, may not hold them all.  The memory is never
+ * freed.
+ */
+static int __init test_kho_scatter(void)
+{
+	unsigned long want = (unsigned long)scatter_mb << (20 - PAGE_SHIFT);
+	unsigned long done = 0, blocks = 0, i;
+	unsigned int order = MAX_PAGE_ORDER;
+	struct page *page;
+	int err;
+
+	while (done < want) {
+		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+		if (!page && order > 1) {
+			order--;
+			continue;
+		}
+		if (!page)
+			return -ENOMEM;
+		for (i = 0; i < 1UL << order; i += 2) {
+			err = kho_preserve_pages(nth_page(page, i), 1);
+			if (err)
+				return err;
+			blocks++;
+		}
+		done += 1UL << order;
+		cond_resched();
+	}
+	pr_info("scattered %lu blocks over %u MiB\n", blocks, scatter_mb);
+	return 0;
+}
+
 /*
  * Damage the outgoing handover the way a bug or a bad memory cell might,
  * so that the harness can check the next kernel refuses it and boots on.
@@ -927,6 +1078,16 @@ static int __init test_kho_corrupt(void)
 		err = fdt_setprop_inplace(root, 0,
 					  KHO_FDT_MEMORY_MAP_PROP_NAME, &bad,
 					  sizeof(bad));
+	} else if (!strcmp(corrupt, "subtree-mmio")) {
+		/* the HPET's registers: device memory, not RAM */
+		err = test_kho_raw_subtree(root, "test-kho-mmio", 0xfed00000);
+	} else if (!strcmp(corrupt, "subtree-unpreserved")) {
+		err = test_kho_unpreserved_subtree(root);
+	} else if (!strcmp(corrupt, "table-low-memory") ||
+		   !strcmp(corrupt, "table-dag")) {
+		err = test_kho_corrupt_tracker(root);
+	} else if (!strcmp(corrupt, "many-blocks")) {
+		err = test_kho_scatter();
 	} else {
 		err = test_kho_corrupt_layer();
 	}

@@ -730,6 +730,9 @@ TESTS = {
     "kho-reject-tracker-root": test_kho_reject(
         "kho-reject-tracker-root", "tracker-root",
         "rejecting the handover: bad tracker root"),
+    "kho-reject-root-fdt-hole": test_kho_reject(
+        "kho-reject-root-fdt-hole", "root-fdt-hole",
+        "rejecting the handover: FDT at "),
     "kho-reject-subtree-mmio": test_kho_reject(
         "kho-reject-subtree-mmio", "subtree-mmio",
         "rejecting the handover: subtree "),

@@ -85,12 +85,21 @@ MODULE_PARM_DESC(fill, "Fill free memory before checking the checksums again");
 static char *corrupt;
 module_param(corrupt, charp, 0444);
 MODULE_PARM_DESC(corrupt,
-		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, subtree-mmio, subtree-unpreserved, table-low-memory, table-dag, many-blocks, vmalloc-chunk, array-magic or block-cycle");
+		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, root-fdt-hole, subtree-mmio, subtree-unpreserved, table-low-memory, table-dag, many-blocks, vmalloc-chunk, array-magic or block-cycle");
 
 static unsigned int scatter_mb = 256;
 module_param(scatter_mb, uint, 0444);
 MODULE_PARM_DESC(scatter_mb,
 		 "corrupt=many-blocks preserves every other page of this many MiB");
+
+/*
+ * Extra command line for the next kernel, read by the test /init from
+ * /sys/module/test_kho/parameters/next_args: corrupt=root-fdt-hole puts a
+ * memmap= there that turns the page of the root FDT into a hole.
+ */
+static char next_args[64];
+module_param_string(next_args, next_args, sizeof(next_args), 0444);
+MODULE_PARM_DESC(next_args, "Set by the test: extra arguments for the next kernel");
 
 /* One preserved folio; crosses the kexec. */
 struct test_kho_record {
@@ -1078,6 +1087,11 @@ static int __init test_kho_corrupt(void)
 		err = fdt_setprop_inplace(root, 0,
 					  KHO_FDT_MEMORY_MAP_PROP_NAME, &bad,
 					  sizeof(bad));
+	} else if (!strcmp(corrupt, "root-fdt-hole")) {
+		/* the next kernel is told its page is reserved, not RAM */
+		snprintf(next_args, sizeof(next_args), "memmap=4K$0x%llx",
+			 (u64)virt_to_phys(root));
+		err = 0;
 	} else if (!strcmp(corrupt, "subtree-mmio")) {
 		/* the HPET's registers: device memory, not RAM */
 		err = test_kho_raw_subtree(root, "test-kho-mmio", 0xfed00000);

@@ -322,6 +322,30 @@ static void report_file(const char *tag, const char *path)
 	}
 }
 
+/*
+ * Extra arguments lib/test_kho.c asks for the next kernel (a damaged-run
+ * test), or "".
+ */
+static const char *next_args(void)
+{
+	static char buf[80];
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open("/sys/module/test_kho/parameters/next_args", O_RDONLY);
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf + 1, sizeof(buf) - 2);
+	close(fd);
+	if (n <= 1)
+		return "";
+	buf[0] = ' ';
+	buf[n + 1] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 /* The current command line without khotest.stage=, plus the next stage. */
 static void next_cmdline(char *buf, size_t len, int stage)
 {
@@ -344,13 +368,14 @@ static void next_cmdline(char *buf, size_t len, int stage)
 		}
 		p = end;
 	}
-	snprintf(buf + used, len - used, "khotest.stage=%d%s", stage,
-		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "");
+	snprintf(buf + used, len - used, "khotest.stage=%d%s%s", stage,
+		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "",
+		 next_args());
 }
 
 static int kexec_raw(int next_stage)
 {
-	char line[sizeof(cmdline) + 32];
+	char line[sizeof(cmdline) + 128];
 	int kfd, ifd, ret;
 
 	next_cmdline(line, sizeof(line), next_stage);

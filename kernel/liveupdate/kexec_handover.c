@@ -14,6 +14,8 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/cleanup.h>
 #include <linux/cma.h>
 #include <linux/io.h>
@@ -376,14 +378,24 @@ void __init kho_memory_init(void)
 /* ---------------------------------------------------------------------- */
 /* Preserve                                                              */
 
+/*
+ * Has kexec -e started?  Then the handover is being taken and nothing can
+ * be added to it.  A function so that KUnit can pretend it has.
+ */
+VISIBLE_IF_KUNIT bool kho_kexec_started(void)
+{
+	KUNIT_STATIC_STUB_REDIRECT(kho_kexec_started);
+	return kexec_in_progress;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_kexec_started);
+
 static int kho_preserve_block(phys_addr_t phys, unsigned int order)
 {
 	if (!kho_enable)
 		return -EOPNOTSUPP;
 	if (!kho_out.ready)
 		return -EAGAIN;
-	/* the handover is being taken: too late to add to it */
-	if (kexec_in_progress)
+	if (kho_kexec_started())
 		return -EBUSY;
 	if (order > MAX_PAGE_ORDER || kho_overlaps_scratch(phys, PAGE_SIZE << order))
 		return -EINVAL;
@@ -711,7 +723,7 @@ int kho_add_subtree(const char *name, void *fdt)
 		return -EOPNOTSUPP;
 	if (!kho_out.ready)
 		return -EAGAIN;
-	if (kexec_in_progress)
+	if (kho_kexec_started())
 		return -EBUSY;
 	if (strchr(name, '@'))
 		return -EINVAL;

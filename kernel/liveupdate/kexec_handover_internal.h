@@ -62,6 +62,10 @@ static inline bool kho_block_take(struct page *page, unsigned int order)
 extern struct kho_scratch_area *kho_scratch;
 extern unsigned int kho_scratch_cnt;
 
+#if IS_ENABLED(CONFIG_KUNIT)
+bool kho_kexec_started(void);
+#endif
+
 const void *kho_in_fdt(void);
 const void *kho_out_fdt(void);
 void kho_stats(struct kho_stats *st);

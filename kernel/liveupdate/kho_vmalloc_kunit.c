@@ -16,6 +16,7 @@
  * only numbers: the checks never read blocks.  It runs with KHO off too.
  */
 #include <kunit/resource.h>
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/align.h>
 #include <linux/errno.h>
@@ -30,6 +31,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 
+#include "kexec_handover_internal.h"
 #include "kho_vmalloc.h"
 
 #define KHO_TEST_ENTRIES	KHO_VMALLOC_CHUNK_ENTRIES
@@ -386,6 +388,43 @@ static void kho_vmalloc_test_einval(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 }
 
+static bool kho_test_kexec_started(void)
+{
+	return true;
+}
+
+/* Once kexec -e has started, nothing more can be preserved: -EBUSY. */
+static void kho_test_busy(struct kunit *test)
+{
+	struct folio *folio = folio_alloc(GFP_KERNEL | __GFP_ZERO, 0);
+	void *area = vmalloc(PAGE_SIZE), *mem;
+	struct kho_vmalloc desc;
+
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	kunit_activate_static_stub(test, kho_kexec_started,
+				   kho_test_kexec_started);
+	KUNIT_EXPECT_EQ(test, kho_preserve_folio(folio), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kho_preserve_pages(folio_page(folio, 0), 1),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, kho_preserve_vmalloc(area, &desc), -EBUSY);
+	mem = kho_alloc_preserve(PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(mem), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kho_add_subtree("kho-kunit-busy",
+					      folio_address(folio)), -EBUSY);
+	kunit_deactivate_static_stub(test, kho_kexec_started);
+	KUNIT_EXPECT_FALSE(test, kho_test_preserved(folio_pfn(folio) <<
+						    PAGE_SHIFT, 0));
+
+	/* and before it, as always */
+	KUNIT_EXPECT_EQ(test, kho_preserve_folio(folio), 0);
+	KUNIT_EXPECT_TRUE(test, kho_test_preserved(folio_pfn(folio) <<
+						   PAGE_SHIFT, 0));
+	kho_unpreserve_folio(folio);
+	folio_put(folio);
+	vfree(area);
+}
+
 static struct kunit_case kho_vmalloc_cases[] = {
 	KUNIT_CASE_PARAM(kho_vmalloc_test_small, kho_test_sizes_gen_params),
 	KUNIT_CASE(kho_vmalloc_test_huge),
@@ -393,6 +432,7 @@ static struct kunit_case kho_vmalloc_cases[] = {
 	KUNIT_CASE(kho_vmalloc_test_twice),
 	KUNIT_CASE(kho_vmalloc_test_rollback),
 	KUNIT_CASE(kho_vmalloc_test_einval),
+	KUNIT_CASE(kho_test_busy),
 	{}
 };
 

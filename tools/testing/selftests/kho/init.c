@@ -326,7 +326,7 @@ static void report_file(const char *tag, const char *path)
  * Extra arguments lib/test_kho.c asks for the next kernel (a damaged-run
  * test), or "".
  */
-static const char *next_args(void)
+static const char *kho_test_args(void)
 {
 	static char buf[80];
 	ssize_t n;
@@ -370,7 +370,7 @@ static void next_cmdline(char *buf, size_t len, int stage)
 	}
 	snprintf(buf + used, len - used, "khotest.stage=%d%s%s", stage,
 		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "",
-		 next_args());
+		 kho_test_args());
 }
 
 static int kexec_raw(int next_stage)

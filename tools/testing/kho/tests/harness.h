@@ -23,7 +23,6 @@ extern const struct kho_test kho_block_tests[];
 extern const struct kho_test kho_vmalloc_tests[];
 extern const struct kho_test kho_fdt_tests[];
 extern const struct kho_test kho_reserve_tests[];
-extern const struct kho_test kho_handover_tests[];
 
 extern unsigned long kho_test_failures;
 extern jmp_buf kho_test_abort;

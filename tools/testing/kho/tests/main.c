@@ -42,7 +42,6 @@ static const struct {
 	{ "vmalloc", kho_vmalloc_tests },
 	{ "fdt", kho_fdt_tests },
 	{ "reserve", kho_reserve_tests },
-	{ "handover", kho_handover_tests },
 };
 
 void kho_test_fail(const char *file, int line, const char *fmt, ...)

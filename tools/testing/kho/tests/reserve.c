@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Native unit tests of kho_reserve_preserved() (kho_reserve.c), the next
- * kernel's walk of the tracker, against the real mm/memblock.c: what it
- * reserves and marks for a good tree, with and without coalescing, and
- * that a tree it refuses leaves memblock untouched.
+ * Native unit tests of kho_reserve.c, what the next kernel checks before it
+ * trusts a handover, against the real mm/memblock.c: where the root FDT and
+ * the scratch array are (kho_handover_check()), the scratch areas
+ * (kho_scratch_check()); the tracker walks of kho_reserve_preserved(): what
+ * they reserve and mark for a good tree, with and without coalescing, that
+ * a tree they refuse (bad blocks, tables in memory this kernel uses, a
+ * table DAG, a memblock that cannot grow) leaves memblock as it was; the
+ * root FDT and its subtrees in preserved memory
+ * (kho_check_preserved_fdts()); and restore of one block by two racing
+ * callers (the mark is taken atomically).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/errno.h>
+#include <linux/kho/abi/kexec_handover.h>
+#include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 
 #include "../../../../kernel/liveupdate/kexec_handover_internal.h"
 #include "../../../../kernel/liveupdate/kho_radix.h"
@@ -19,6 +29,7 @@
 
 #define A(off)		(KHO_ARENA_BASE + (off))
 #define MiB		(1ULL << 20)
+#define PB		(PAGE_SIZE << pageblock_order)
 
 struct region {
 	phys_addr_t base, size;
@@ -271,6 +282,379 @@ static void test_empty_tree(void)
 	expect_nothing_reserved();
 }
 
+/* Regions of memblock.reserved with MEMBLOCK_RSRV_KHO. */
+static unsigned long kho_regions(void)
+{
+	unsigned long i, n = 0;
+	phys_addr_t base, size;
+	unsigned int flags;
+
+	for (i = 0; i < kho_mb_reserved_cnt(); i++) {
+		kho_mb_reserved_region(i, &base, &size, &flags);
+		if (flags & MEMBLOCK_RSRV_KHO)
+			n++;
+	}
+	return n;
+}
+
+/* ---- where the handover is ------------------------------------------- */
+
+static void test_handover_where(void)
+{
+	u64 sa = sizeof(struct kho_scratch_area);
+
+	setup();
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB), 3 * sa), 0);
+
+	/* the FDT: not RAM (a hole, beyond any physical width), wrapping */
+	EXPECT_EQ(kho_handover_check(0xfed00000, PAGE_SIZE, A(MiB), 3 * sa),
+		  -EINVAL);
+	EXPECT_LOG("FDT at 0x00000000fed00000+0x1000 is not RAM");
+	EXPECT_EQ(kho_handover_check(1ULL << 62, PAGE_SIZE, A(MiB), 3 * sa),
+		  -EINVAL);
+	EXPECT_EQ(kho_handover_check(-PAGE_SIZE, 2 * PAGE_SIZE, A(MiB), 3 * sa),
+		  -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(kho_arena.size - PAGE_SIZE),
+				     2 * PAGE_SIZE, A(MiB), 3 * sa), -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(8), PAGE_SIZE, A(MiB), 3 * sa), -EINVAL);
+
+	/* the scratch array the same */
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, 0xfed00000, 3 * sa),
+		  -EINVAL);
+	EXPECT_LOG("scratch array at 0x00000000fed00000+0x30 is not RAM");
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, -PAGE_SIZE, PAGE_SIZE),
+		  -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB + 16), 3 * sa),
+		  -EINVAL);
+
+	/* sizes */
+	EXPECT_EQ(kho_handover_check(A(0), 0, A(MiB), 3 * sa), -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(0), KHO_FDT_MAX_SIZE + 1, A(MiB),
+				     3 * sa), -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB), 0), -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB), sa + 1), -EINVAL);
+	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB),
+				     (KHO_SCRATCH_MAX + 1) * sa), -EINVAL);
+	EXPECT_LOG("bad sizes");
+	EXPECT_EQ(kho_arena.traps, 0);
+}
+
+/* Areas as a kernel hands them over: minimum sizes, pageblock aligned. */
+static void good_areas(struct kho_scratch_area *s)
+{
+	s[0].addr = A(0);
+	s[0].size = KHO_SCRATCH_MIN_LOWMEM;
+	s[1].addr = A(64 * MiB);
+	s[1].size = KHO_SCRATCH_MIN_GLOBAL;
+	s[2].addr = A(128 * MiB);
+	s[2].size = KHO_SCRATCH_MIN_NODE;
+}
+
+static void test_scratch_areas(void)
+{
+	phys_addr_t fdt = A(200 * MiB), array = A(8 * MiB);
+	struct kho_scratch_area s[3];
+
+	ASSERT(kho_arena.size >= 256 * MiB);
+	setup();
+	good_areas(s);
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), 0);
+
+	/* a 0-sized area, a tiny one, one below the minimum of its index */
+	s[2].size = 0;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+	EXPECT_LOG("bad scratch area 2");
+	good_areas(s);
+	s[0].size = PB;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+	good_areas(s);
+	s[1].size = KHO_SCRATCH_MIN_NODE;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+
+	/* not aligned to a pageblock, at either end */
+	good_areas(s);
+	s[1].addr += PAGE_SIZE;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+	good_areas(s);
+	s[1].size += PAGE_SIZE;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+
+	/* not RAM, wrapping */
+	good_areas(s);
+	s[2].addr = 0xc0000000ULL - KHO_SCRATCH_MIN_NODE;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+	good_areas(s);
+	s[2].addr = -KHO_SCRATCH_MIN_NODE;
+	s[2].size = 2 * KHO_SCRATCH_MIN_NODE;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+
+	/* overlapping areas */
+	good_areas(s);
+	s[2].addr = s[1].addr + PB;
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, array), -EINVAL);
+	EXPECT_LOG("scratch areas 1 and 2 overlap");
+
+	/* the FDT in scratch: it would be validated, then allocated over */
+	good_areas(s);
+	EXPECT_EQ(kho_scratch_check(s, 3, A(70 * MiB), PAGE_SIZE, array),
+		  -EINVAL);
+	EXPECT_LOG("FDT at 0x0000000044600000 is in scratch area 1");
+
+	/* the array outside scratch */
+	EXPECT_EQ(kho_scratch_check(s, 3, fdt, PAGE_SIZE, A(40 * MiB)),
+		  -EINVAL);
+	EXPECT_LOG("outside scratch");
+	EXPECT_EQ(kho_arena.traps, 0);
+}
+
+/* ---- the tracker walks ----------------------------------------------- */
+
+/*
+ * A table in memory this kernel reserved for itself (its image, memblock's
+ * arrays) could change between the two walks: refused, and the kernel's
+ * reservation stays as it was.
+ */
+static void test_table_in_kernel_memory(void)
+{
+	struct kho_radix_node *n4;
+	phys_addr_t base, size;
+	unsigned int flags;
+	u64 key;
+
+	setup();
+	ASSERT(!kho_radix_add(&tree, A(4 * MiB), 0));
+	key = kho_radix_encode_key(A(4 * MiB), 0);
+	n4 = phys_to_virt(tree.root->table[(key >> 51) & 511]);
+	ASSERT(!memblock_reserve(n4->table[(key >> 42) & 511], PAGE_SIZE));
+	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_LOG("is in memory this kernel uses");
+	ASSERT(kho_mb_reserved_cnt() == 1);
+	kho_mb_reserved_region(0, &base, &size, &flags);
+	EXPECT_EQ(base, n4->table[(key >> 42) & 511]);
+	EXPECT_EQ(size, PAGE_SIZE);
+	EXPECT_EQ(flags, 0);
+	EXPECT(no_marks());
+	EXPECT_EQ(blocks[0], 0);
+}
+
+/*
+ * Tables linked into a DAG with empty leaves: each path is valid, but a
+ * walk would read 512^4 tables.  Refused once it passes what a sound tree
+ * can need on this much memory.
+ */
+static void test_table_dag(void)
+{
+	struct kho_radix_node *p[4];
+	void *leaf;
+	unsigned int i, j;
+
+	setup();
+	for (i = 0; i < 4; i++) {
+		p[i] = (void *)get_zeroed_page(GFP_KERNEL);
+		ASSERT(p[i]);
+	}
+	leaf = (void *)get_zeroed_page(GFP_KERNEL);
+	ASSERT(leaf);
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 512; j++)
+			p[i]->table[j] = virt_to_phys(i < 3 ? p[i + 1] : leaf);
+	tree.root->table[2] = virt_to_phys(p[0]);	/* order 0 */
+	kho_log_reset();
+	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_LOG("rejecting the handover: tracker has more than ");
+	EXPECT_EQ(kho_mb_reserved_cnt(), 0);
+	EXPECT_EQ(kho_log_errors(), 1);
+}
+
+/* The bound does not refuse a sound tree that fills memory. */
+static void test_dense_tree_in_bound(void)
+{
+	unsigned long pfn, n = kho_arena.nr_pages;
+	unsigned int order;
+
+	setup();
+	/* every page: order 0 in the first half, the largest blocks after */
+	for (pfn = 0; pfn < n; pfn += 1UL << order) {
+		order = 0;
+		while (pfn >= n / 2 && order < MAX_PAGE_ORDER &&
+		       !(pfn & ((2UL << order) - 1)) &&
+		       pfn + (2UL << order) <= n)
+			order++;
+		ASSERT(!kho_radix_add(&tree, A(PFN_PHYS(pfn)), order));
+	}
+	EXPECT_EQ(reserve(NULL, 0, true), 0);
+	EXPECT_EQ(kho_log_errors(), 0);
+}
+
+/*
+ * More separate blocks than memblock can record (its reserved array grows
+ * only inside scratch on a KHO boot; here kmalloc() fails): refused with
+ * -ENOMEM, and exactly the KHO reservations are dropped again, the
+ * kernel's own ones kept, however they border on KHO's.
+ */
+static void test_reserve_nomem(void)
+{
+	phys_addr_t base, size;
+	unsigned int flags, i;
+
+	setup();
+	/* the kernel's own reservation, right before the first block */
+	ASSERT(!memblock_reserve(A(4 * MiB - PAGE_SIZE), PAGE_SIZE));
+	for (i = 0; i < 4096; i++)
+		ASSERT(!kho_radix_add(&tree, A(4 * MiB + 2 * i * PAGE_SIZE), 0));
+	kho_slab_fail_after = 2;
+	kho_log_reset();
+	EXPECT_EQ(reserve(NULL, 0, true), -ENOMEM);
+	kho_slab_fail_after = -1;
+	EXPECT_LOG("rejecting the handover: cannot reserve preserved memory at ");
+	EXPECT_EQ(kho_log_errors(), 1);
+	EXPECT_EQ(kho_regions(), 0);
+	ASSERT(kho_mb_reserved_cnt() == 1);
+	kho_mb_reserved_region(0, &base, &size, &flags);
+	EXPECT_EQ(base, A(4 * MiB - PAGE_SIZE));
+	EXPECT_EQ(size, PAGE_SIZE);
+	EXPECT_EQ(flags, 0);
+	EXPECT(no_marks());
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		EXPECT_EQ(blocks[i], 0);
+
+	/* with room, the same tree is taken whole */
+	EXPECT_EQ(reserve(NULL, 0, true), 0);
+	EXPECT_EQ(kho_regions(), 4096);
+	EXPECT_EQ(blocks[0], 4096);
+}
+
+/* ---- the root FDT and its subtrees ------------------------------------ */
+
+/* A preserved order-@order block of arena memory holding an empty FDT. */
+static phys_addr_t fdt_block(unsigned int order, unsigned int totalsize)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+	void *fdt;
+
+	ASSERT(page);
+	fdt = page_address(page);
+	ASSERT(!fdt_create_empty_tree(fdt, PAGE_SIZE));
+	fdt_set_totalsize(fdt, totalsize);
+	ASSERT(!kho_radix_add(&tree, page_to_phys(page), order));
+	return page_to_phys(page);
+}
+
+static void add_subtree(void *fdt, const char *name, u64 phys)
+{
+	int off = fdt_add_subnode(fdt, 0, name);
+
+	ASSERT(off >= 0);
+	ASSERT(!fdt_setprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &phys,
+			    sizeof(phys)));
+}
+
+static void test_preserved_fdts(void)
+{
+	phys_addr_t root, sub, big, plain;
+	struct page *page;
+	void *fdt;
+
+	setup();
+	root = fdt_block(0, PAGE_SIZE);
+	sub = fdt_block(0, PAGE_SIZE);
+	big = fdt_block(2, 4 * PAGE_SIZE);
+	page = alloc_pages(GFP_KERNEL, 0);	/* RAM, never preserved */
+	ASSERT(page);
+	plain = page_to_phys(page);
+	ASSERT(!fdt_create_empty_tree(page_address(page), PAGE_SIZE));
+	ASSERT(!reserve(NULL, 0, true));
+
+	fdt = phys_to_virt(root);
+	add_subtree(fdt, "luo", sub);
+	add_subtree(fdt, "big", big);
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), 0);
+
+	/* the root FDT itself outside preserved memory, or longer than it */
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, plain, PAGE_SIZE), -EINVAL);
+	EXPECT_LOG("FDT at");
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, 2 * PAGE_SIZE), -EINVAL);
+
+	/* a subtree in a hole, in plain RAM, not at a block's head */
+	add_subtree(fdt, "hole", 0xfed00000);
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_LOG("subtree hole at 0x00000000fed00000 is not a preserved FDT");
+	fdt_del_node(fdt, fdt_subnode_offset(fdt, 0, "hole"));
+	add_subtree(fdt, "plain", plain);
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_LOG("subtree plain at");
+	fdt_del_node(fdt, fdt_subnode_offset(fdt, 0, "plain"));
+	add_subtree(fdt, "inside", big + PAGE_SIZE);
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	fdt_del_node(fdt, fdt_subnode_offset(fdt, 0, "inside"));
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), 0);
+
+	/* a subtree whose header says it is bigger than its block */
+	fdt_set_totalsize(phys_to_virt(sub), 2 * PAGE_SIZE);
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_LOG("subtree luo at");
+	fdt_set_totalsize(phys_to_virt(sub), PAGE_SIZE);
+
+	/* a preserved page that is not an FDT */
+	fdt_set_magic(phys_to_virt(sub), 0);
+	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_arena.traps, 0);
+}
+
+/* ---- restore ----------------------------------------------------------- */
+
+#define RACE_ROUNDS	20000
+
+static pthread_barrier_t race_start;
+static phys_addr_t race_phys;
+static unsigned long race_won[2];
+
+static void *racer(void *arg)
+{
+	unsigned long me = (unsigned long)arg;
+	unsigned int round;
+
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		pthread_barrier_wait(&race_start);
+		if (kho_block_take(pfn_to_page(PHYS_PFN(race_phys)), 0))
+			race_won[me]++;
+		pthread_barrier_wait(&race_start);
+	}
+	return NULL;
+}
+
+/*
+ * Two callers restoring the same block at once: the mark is consumed by
+ * one atomic exchange, so exactly one of them gets it, every round.
+ */
+static void test_restore_race(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+	pthread_t t[2];
+	unsigned int round;
+	unsigned long i;
+
+	ASSERT(page);
+	race_phys = page_to_phys(page);
+	ASSERT(!pthread_barrier_init(&race_start, NULL, 3));
+	for (i = 0; i < 2; i++)
+		ASSERT(!pthread_create(&t[i], NULL, racer, (void *)i));
+	for (round = 0; round < RACE_ROUNDS; round++) {
+		set_page_private(page, kho_block_mark(0));
+		pthread_barrier_wait(&race_start);
+		pthread_barrier_wait(&race_start);
+		EXPECT_EQ(page_private(page), 0);
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	EXPECT_EQ(race_won[0] + race_won[1], RACE_ROUNDS);
+
+	/* an order above MAX_PAGE_ORDER is never taken */
+	set_page_private(page, kho_block_mark(MAX_PAGE_ORDER + 1));
+	EXPECT(!kho_block_take(page, MAX_PAGE_ORDER + 1));
+	set_page_private(page, 0);
+}
+
 const struct kho_test kho_reserve_tests[] = {
 	KHO_TEST(test_reserve_runs),
 	KHO_TEST(test_same_as_baseline),
@@ -279,5 +663,13 @@ const struct kho_test kho_reserve_tests[] = {
 	KHO_TEST(test_overlap),
 	KHO_TEST(test_overlap_kernel),
 	KHO_TEST(test_empty_tree),
+	KHO_TEST(test_handover_where),
+	KHO_TEST(test_scratch_areas),
+	KHO_TEST(test_table_in_kernel_memory),
+	KHO_TEST(test_table_dag),
+	KHO_TEST(test_dense_tree_in_bound),
+	KHO_TEST(test_reserve_nomem),
+	KHO_TEST(test_preserved_fdts),
+	KHO_TEST(test_restore_race),
 	{ }
 };

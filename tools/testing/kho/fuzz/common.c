@@ -82,3 +82,9 @@ void fuzz_fail(const char *what)
 	fprintf(stderr, "fuzz property failed: %s\n", what);
 	abort();
 }
+
+void fuzz_refused(void)
+{
+	FUZZ_ASSERT(kho_log_errors() == 1);
+	FUZZ_ASSERT(!strncmp(kho_log_last(), FUZZ_REJECT, strlen(FUZZ_REJECT)));
+}

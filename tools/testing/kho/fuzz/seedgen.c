@@ -347,6 +347,280 @@ static void fdt(void)
 	max_len("fdt", FUZZ_FDT_MAX);
 }
 
+/* ---- handover -------------------------------------------------------------- */
+
+#define HO_A(off)	(FUZZ_BASE + (u64)(off))
+
+/* A root FDT as a kernel hands it over, packed, into @buf; its size. */
+static size_t root_fdt(char *buf, size_t room, u64 map)
+{
+	if (fdt_create_empty_tree(buf, room) ||
+	    fdt_setprop_string(buf, 0, "compatible", KHO_FDT_COMPATIBLE) ||
+	    fdt_setprop(buf, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &map,
+			sizeof(map)) ||
+	    fdt_pack(buf))
+		die("root fdt");
+	return fdt_totalsize(buf);
+}
+
+/* Raw values (selector 0), the FDT's length from its header. */
+static void handover_seed(const char *name, u64 fdt_phys, u64 scratch_phys,
+			  const struct kho_scratch_area *areas,
+			  unsigned int cnt, const u8 *sel)
+{
+	struct fuzz_handover_hdr h = { 0 };
+	char buf[PAGE_SIZE + FUZZ_HO_ARRAY_MAX];
+	size_t n = root_fdt(buf, PAGE_SIZE, HO_A(200 * FUZZ_MIB));
+
+	h.fdt_phys = fdt_phys;
+	h.fdt_len = n;
+	h.scratch_phys = scratch_phys;
+	h.scratch_len = cnt * sizeof(*areas);
+	h.fdt_bytes = n;
+	if (sel) {
+		h.fdt_sel = sel[0];
+		h.fdt_len_sel = sel[1];
+		h.scratch_sel = sel[2];
+		h.scratch_len_sel = sel[3];
+	}
+	memcpy(buf + n, areas, cnt * sizeof(*areas));
+	put("handover", name, &h, sizeof(h), buf, n + cnt * sizeof(*areas));
+}
+
+static void handover(void)
+{
+	/* lowmem, global, node: the minimum sizes, in both RAM ranges */
+	static const struct kho_scratch_area good[] = {
+		{ HO_A(0), 16 * FUZZ_MIB },
+		{ HO_A(128 * FUZZ_MIB), 64 * FUZZ_MIB },
+		{ HO_A(64 * FUZZ_MIB), 16 * FUZZ_MIB },
+	};
+	/* global and node right against the hole and the end of RAM */
+	static const struct kho_scratch_area edges[] = {
+		{ HO_A(0), 16 * FUZZ_MIB },
+		{ HO_A(FUZZ_HO_ARENA - 64 * FUZZ_MIB), 64 * FUZZ_MIB },
+		{ HO_A(FUZZ_HO_HOLE - 16 * FUZZ_MIB), 16 * FUZZ_MIB },
+	};
+	static const struct kho_scratch_area big[] = {
+		{ HO_A(0), FUZZ_HO_HOLE },
+	};
+	/* an area over the hole; one below its minimum; overlapping */
+	static const struct kho_scratch_area hole[] = {
+		{ HO_A(0), 16 * FUZZ_MIB },
+		{ HO_A(96 * FUZZ_MIB), 64 * FUZZ_MIB },
+	};
+	static const struct kho_scratch_area small[] = {
+		{ HO_A(0), 16 * FUZZ_MIB },
+		{ HO_A(128 * FUZZ_MIB), 16 * FUZZ_MIB },
+	};
+	static const struct kho_scratch_area overlap[] = {
+		{ HO_A(0), 16 * FUZZ_MIB },
+		{ HO_A(128 * FUZZ_MIB), 64 * FUZZ_MIB },
+		{ HO_A(176 * FUZZ_MIB), 16 * FUZZ_MIB },
+	};
+	/* array inside area 1 (selector 8: raw 1 picks it), len from input */
+	static const u8 in_area[] = { 0, 1, 8, 1 };
+	/* FDT right before the hole, up to it (len selector 7) */
+	static const u8 at_hole[] = { 0, 7, 0, 1 };
+	static const u8 wrap[] = { 5, 1, 0, 1 };
+	static const u8 in_hole[] = { 4, 1, 0, 1 };
+	static const u8 fdt_max[] = { 0, 4, 0, 1 };
+
+	handover_seed("good", HO_A(48 * FUZZ_MIB), HO_A(FUZZ_MIB), good, 3,
+		      NULL);
+	handover_seed("one-area", HO_A(48 * FUZZ_MIB), HO_A(8 * FUZZ_MIB),
+		      good, 1, NULL);
+	handover_seed("two-areas", HO_A(240 * FUZZ_MIB), HO_A(0), good, 2,
+		      NULL);
+	handover_seed("edges", HO_A(FUZZ_HO_HOLE_END),
+		      HO_A(FUZZ_HO_ARENA - PAGE_SIZE), edges, 3, NULL);
+	handover_seed("big-area", HO_A(FUZZ_HO_HOLE_END), HO_A(100 * FUZZ_MIB),
+		      big, 1, NULL);
+	handover_seed("array-in-area1", HO_A(48 * FUZZ_MIB), 0x10001, good, 3,
+		      in_area);
+	handover_seed("fdt-at-hole", HO_A(FUZZ_HO_HOLE - PAGE_SIZE),
+		      HO_A(FUZZ_MIB), good, 3, at_hole);
+	handover_seed("fdt-max", HO_A(48 * FUZZ_MIB), HO_A(FUZZ_MIB), good, 3,
+		      fdt_max);
+	handover_seed("area-over-hole", HO_A(48 * FUZZ_MIB), HO_A(FUZZ_MIB),
+		      hole, 2, NULL);
+	handover_seed("area-small", HO_A(48 * FUZZ_MIB), HO_A(FUZZ_MIB), small,
+		      2, NULL);
+	handover_seed("areas-overlap", HO_A(48 * FUZZ_MIB), HO_A(FUZZ_MIB),
+		      overlap, 3, NULL);
+	handover_seed("fdt-in-area", HO_A(130 * FUZZ_MIB), HO_A(FUZZ_MIB),
+		      good, 3, NULL);
+	handover_seed("fdt-wraps", 3, HO_A(FUZZ_MIB), good, 3, wrap);
+	handover_seed("fdt-in-hole", 0, HO_A(FUZZ_MIB), good, 3, in_hole);
+	dict("handover", "magic=\"\\xd0\\x0d\\xfe\\xed\"\n"
+			 "compat=\"kho-v2\"\n"
+			 "map=\"preserved-memory-map\"\n"
+			 "mib16=\"\\x00\\x00\\x00\\x01\\x00\\x00\\x00\\x00\"\n"
+			 "mib64=\"\\x00\\x00\\x00\\x04\\x00\\x00\\x00\\x00\"\n"
+			 "ram=\"\\x00\\x00\\x00\\x40\\x00\\x00\\x00\\x00\"\n"
+			 "a16=\"\\x00\\x00\\x00\\x41\\x00\\x00\\x00\\x00\"\n"
+			 "a64=\"\\x00\\x00\\x00\\x44\\x00\\x00\\x00\\x00\"\n"
+			 "hole=\"\\x00\\x00\\x00\\x47\\x00\\x00\\x00\\x00\"\n"
+			 "ram2=\"\\x00\\x00\\x00\\x48\\x00\\x00\\x00\\x00\"\n"
+			 "a192=\"\\x00\\x00\\x00\\x4c\\x00\\x00\\x00\\x00\"\n"
+			 "end=\"\\x00\\x00\\x00\\x50\\x00\\x00\\x00\\x00\"\n");
+	max_len("handover", sizeof(struct fuzz_handover_hdr) + 2 * PAGE_SIZE +
+		FUZZ_HO_ARRAY_MAX);
+}
+
+/* ---- subtree ----------------------------------------------------------------- */
+
+struct sub_node {
+	const char *name;
+	u8 kind, arg;
+	u16 off;
+};
+
+struct sub_blob {
+	u16 page;
+	u8 order;
+	int totalsize;		/* 0: as packed; -1: no blob */
+};
+
+/*
+ * A root FDT (at the head of block 0 unless @root_kind says otherwise)
+ * with @nodes, and the blocks @b, each with an empty FDT whose header
+ * claims @totalsize.
+ */
+static void subtree_seed(const char *name, const struct sub_blob *b,
+			 unsigned int nb, const struct sub_node *nodes,
+			 unsigned int nn, u8 root_kind, u8 root_arg, u8 len_sel)
+{
+	static char data[FUZZ_SUB_ROOT_MAX + FUZZ_SUB_DATA_MAX];
+	struct fuzz_subtree_hdr h = { 0 };
+	u64 fdt[256 / 8], map = FUZZ_PHYS(0);
+	size_t len;
+	unsigned int i;
+	int off;
+
+	h.root_kind = root_kind;
+	h.root_arg = root_arg;
+	h.len_sel = len_sel;
+	h.nr_blocks = nb;
+	/* the subtree addresses are placeholders, redirected by the header */
+	if (fdt_create_empty_tree(data, FUZZ_SUB_ROOT_MAX) ||
+	    fdt_setprop_string(data, 0, "compatible", KHO_FDT_COMPATIBLE) ||
+	    fdt_setprop(data, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &map,
+			sizeof(map)))
+		die("root fdt");
+	for (i = 0; i < nn; i++) {
+		u64 phys = FUZZ_PHYS(1);
+
+		/* libfdt adds no two nodes of one name: renamed after */
+		off = fdt_add_subnode(data, 0, "tmp");
+		if (off < 0 || fdt_set_name(data, off, nodes[i].name) ||
+		    fdt_setprop(data, off, KHO_FDT_SUB_TREE_PROP_NAME, &phys,
+				sizeof(phys)))
+			die("fdt subnode");
+		/* each node goes first: the selectors are in blob order */
+		h.subs[nn - 1 - i].kind = nodes[i].kind;
+		h.subs[nn - 1 - i].arg = nodes[i].arg;
+		h.subs[nn - 1 - i].off = nodes[i].off;
+	}
+	if (fdt_pack(data))
+		die("fdt_pack");
+	len = fdt_totalsize(data);
+	h.root_len = len;
+	for (i = 0; i < nb; i++) {
+		h.blocks[i].page = b[i].page;
+		h.blocks[i].order = b[i].order;
+		if (b[i].totalsize < 0)
+			continue;
+		/* libfdt wants the blob 8-byte aligned: built apart */
+		if (fdt_create_empty_tree(fdt, sizeof(fdt)) ||
+		    fdt_setprop_string(fdt, 0, "compatible", "seed") ||
+		    fdt_pack(fdt))
+			die("subtree fdt");
+		h.blocks[i].len = fdt_totalsize(fdt);
+		if (b[i].totalsize)
+			fdt_set_totalsize(fdt, b[i].totalsize);
+		memcpy(data + len, fdt, h.blocks[i].len);
+		len += h.blocks[i].len;
+	}
+	put("subtree", name, &h, sizeof(h), data, len);
+}
+
+static void subtree(void)
+{
+	/* block 0 holds the root; orders 0, 2, 10 and 1 after it */
+	static const struct sub_blob blocks[] = {
+		{ 0, 0, -1 },
+		{ 1, 0, 0 },
+		{ 4, 2, 3 * PAGE_SIZE },
+		{ 1024, 10, PAGE_SIZE << 10 },
+		{ 8, 1, 0 },
+	};
+	static const struct sub_node good[] = {
+		{ "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		{ "LUO", FUZZ_SUB_HEAD, 2, 0 },
+		{ "a", FUZZ_SUB_HEAD, 3, 0 },
+		{ "kho_test", FUZZ_SUB_HEAD, 4, 0 },
+	};
+	static const struct sub_node root_itself[] = {
+		{ "self", FUZZ_SUB_HEAD, 0, 0 },
+	};
+	static const struct sub_node bad[][2] = {
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "plain", FUZZ_SUB_PLAIN, 0, 100 } },
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "table", FUZZ_SUB_PLAIN, 1, 0 } },
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "hole", FUZZ_SUB_NOT_RAM, 14, 0 } },
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "past", FUZZ_SUB_NOT_RAM, 6, 3 } },
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "odd", FUZZ_SUB_MISALIGNED, 2, 8 } },
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "inside", FUZZ_SUB_INTERIOR, 3, 5 } },
+		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
+		  { "memfd", FUZZ_SUB_PLAIN, 0, 200 } },
+	};
+	static const char * const bad_names[] = {
+		"plain", "table", "not-ram", "past-ram", "misaligned",
+		"interior", "dup-name",
+	};
+	/* a subtree claiming more than its block; a block with no FDT */
+	static const struct sub_blob too_big[] = {
+		{ 0, 0, -1 }, { 1, 0, 2 * PAGE_SIZE },
+	};
+	static const struct sub_blob empty[] = {
+		{ 0, 0, -1 }, { 1, 0, -1 },
+	};
+	char name[64];
+	unsigned int i;
+
+	subtree_seed("good", blocks, 5, good, 4, 0, 0, 0);
+	subtree_seed("none", blocks, 1, NULL, 0, 0, 0, 0);
+	subtree_seed("root-itself", blocks, 1, root_itself, 1, 0, 0, 0);
+	subtree_seed("root-block-size", blocks, 5, good, 4, 0, 0, 2);
+	subtree_seed("root-in-order10", blocks, 5, good, 4, 0, 3, 2);
+	subtree_seed("root-unpreserved", blocks, 5, good, 4, 1, 0, 0);
+	subtree_seed("root-interior", blocks, 5, good, 4, 2, 2, 0);
+	subtree_seed("root-too-long", blocks, 5, good, 4, 0, 0, 3);
+	subtree_seed("too-big", too_big, 2, good, 1, 0, 0, 0);
+	subtree_seed("not-fdt", empty, 2, good, 1, 0, 0, 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(name, sizeof(name), "bad-%s", bad_names[i]);
+		subtree_seed(name, blocks, 5, bad[i], 2, 0, 0, 0);
+	}
+	dict("subtree", "magic=\"\\xd0\\x0d\\xfe\\xed\"\n"
+			"compat=\"kho-v2\"\n"
+			"compatible=\"compatible\"\n"
+			"map=\"preserved-memory-map\"\n"
+			"data=\"preserved-data\"\n"
+			"beginnode=\"\\x00\\x00\\x00\\x01\"\n"
+			"endnode=\"\\x00\\x00\\x00\\x02\"\n"
+			"prop=\"\\x00\\x00\\x00\\x03\"\n"
+			"end=\"\\x00\\x00\\x00\\x09\"\n");
+	max_len("subtree", sizeof(struct fuzz_subtree_hdr) + FUZZ_SUB_ROOT_MAX +
+		FUZZ_SUB_DATA_MAX);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -363,6 +637,8 @@ int main(int argc, char **argv)
 	block();
 	vmalloc();
 	fdt();
+	handover();
+	subtree();
 	printf("seedgen: %u seeds in %s\n", nseeds, dir);
 	return 0;
 }

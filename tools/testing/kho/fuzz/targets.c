@@ -7,5 +7,7 @@ const struct kho_fuzz_target kho_fuzz_targets[] = {
 	{ "block", kho_fuzz_block },
 	{ "vmalloc", kho_fuzz_vmalloc },
 	{ "fdt", kho_fuzz_fdt },
+	{ "handover", kho_fuzz_handover },
+	{ "subtree", kho_fuzz_subtree },
 	{ }
 };

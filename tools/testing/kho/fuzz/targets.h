@@ -20,6 +20,8 @@ int kho_fuzz_array(const uint8_t *data, size_t size);
 int kho_fuzz_block(const uint8_t *data, size_t size);
 int kho_fuzz_vmalloc(const uint8_t *data, size_t size);
 int kho_fuzz_fdt(const uint8_t *data, size_t size);
+int kho_fuzz_handover(const uint8_t *data, size_t size);
+int kho_fuzz_subtree(const uint8_t *data, size_t size);
 
 extern const struct kho_fuzz_target kho_fuzz_targets[];
 

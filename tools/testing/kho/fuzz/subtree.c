@@ -57,7 +57,8 @@ static struct {
 	u64 len;
 } placed[FUZZ_SUB_BLOCKS + 1];		/* what was copied to the arena */
 static unsigned int nr_placed;
-static volatile u64 sum;		/* a sink, so that the reads happen */
+/* a sink the compiler cannot drop, so that the reads happen */
+u64 fuzz_subtree_sum;
 
 static u64 block_size(const struct block *b)
 {
@@ -297,7 +298,7 @@ static void read_subtrees(const void *fdt, u64 fdt_phys, u64 fdt_len)
 
 	FUZZ_ASSERT(b && fdt_len <= block_size(b));
 	FUZZ_ASSERT(fdt_totalsize(fdt) <= fdt_len);
-	sum += checksum(fdt, fdt_totalsize(fdt));
+	fuzz_subtree_sum += checksum(fdt, fdt_totalsize(fdt));
 
 	fdt_for_each_subnode(off, fdt, 0) {
 		const char *name = fdt_get_name(fdt, off, NULL);
@@ -311,7 +312,7 @@ static void read_subtrees(const void *fdt, u64 fdt_phys, u64 fdt_len)
 		FUZZ_ASSERT(b);
 		sub = phys_to_virt(phys);
 		FUZZ_ASSERT(fdt_totalsize(sub) <= block_size(b));
-		sum += checksum(sub, fdt_totalsize(sub));
+		fuzz_subtree_sum += checksum(sub, fdt_totalsize(sub));
 	}
 }
 

@@ -38,6 +38,7 @@ struct memblock_region {
 	phys_addr_t size;
 	unsigned int flags;
 };
+
 struct memblock_region *kho_mb_reserved(unsigned long i);
 #define for_each_reserved_mem_region(r)					\
 	for (unsigned long __i = 0; ((r) = kho_mb_reserved(__i)); __i++)

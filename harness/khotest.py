@@ -488,11 +488,17 @@ def test_kho_damage(name, damage, message):
     return test
 
 
-def test_kho_off(name):
-    """Kernel B boots with kho=off: it must say so and take nothing."""
+def test_kho_off(name, default=False):
+    """Kernel B boots with kho=off (or, with @default, without kho=, and
+    the test kernel has KHO off by default): it must say which, and take
+    nothing."""
+    says = ("disabled by default (boot with kho=on): ignoring the handover"
+            if default else "disabled (kho=off): ignoring the handover")
+
     def test():
         run = qemu(name, "kho=on khotest.test=kexec-raw khotest.hops=1 "
-                   "khotest.next_kho_off=1 kunit.enable=0", timeout=180)
+                   "khotest.next_kho_off=%d kunit.enable=0"
+                   % (2 if default else 1), timeout=180)
         failure = guest_failure(run)
         if failure:
             return False, failure
@@ -501,7 +507,7 @@ def test_kho_off(name):
         b = tk.get(2, [])
         if b != ["RESULT status=NONE reason=kho-disabled"]:
             return False, "kernel B test_kho: %s (log %s)" % (b, run.log)
-        if "disabled (kho=off): ignoring the handover" not in kho.get(2, []):
+        if says not in kho.get(2, []):
             return False, "kernel B did not report the ignored handover " \
                 "(log %s)" % run.log
         if any("accepted" in t for t in kho.get(2, [])):
@@ -719,6 +725,7 @@ TESTS = {
     "kho-kexec-tools": test_kho("kho-kexec-tools", how="kexec-tools",
                                 numa=False, smp=1, mem="1G"),
     "kho-off": test_kho_off("kho-off"),
+    "kho-off-default": test_kho_off("kho-off-default", default=True),
     "kho-memtest": test_kho_memtest("kho-memtest"),
     "kho-scratch-sizes": test_kho_scratch_sizes("kho-scratch-sizes"),
     "kho-reject-root-magic": test_kho_reject(

@@ -17,6 +17,8 @@
  *   khotest.stage=N     which kernel of the chain this is (default 1)
  *   khotest.hops=N      how many kexecs to do before reporting (default 1)
  *   khotest.next_kho_off=1  the next kernel boots with kho=off
+ *   khotest.next_kho_off=2  the next kernel boots without kho= (raw kexec
+ *                       only), so KHO is off by default
  *   khotest.luo=PROG    (test=luo) the program: /liveupdate/PROG, run with
  *                       LUO_STAGE=<stage> in its environment, and
  *                       LUO_CASE=<khotest.luo_case> if that is given
@@ -346,9 +348,13 @@ static const char *kho_test_args(void)
 	return buf;
 }
 
-/* The current command line without khotest.stage=, plus the next stage. */
+/*
+ * The current command line without khotest.stage= (and without kho= for
+ * khotest.next_kho_off=2), plus the next stage.
+ */
 static void next_cmdline(char *buf, size_t len, int stage)
 {
+	int kho_off = param_int("khotest.next_kho_off", 0);
 	const char *p = cmdline;
 	size_t used = 0;
 
@@ -360,6 +366,7 @@ static void next_cmdline(char *buf, size_t len, int stage)
 			p++;
 		end = p + strcspn(p, "\n ");
 		if (end > p && strncmp(p, "khotest.stage=", 14) &&
+		    (kho_off != 2 || strncmp(p, "kho=", 4)) &&
 		    used + (end - p) + 2 < len) {
 			memcpy(buf + used, p, end - p);
 			used += end - p;
@@ -369,8 +376,7 @@ static void next_cmdline(char *buf, size_t len, int stage)
 		p = end;
 	}
 	snprintf(buf + used, len - used, "khotest.stage=%d%s%s", stage,
-		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "",
-		 kho_test_args());
+		 kho_off == 1 ? " kho=off" : "", kho_test_args());
 }
 
 static int kexec_raw(int next_stage)
@@ -433,7 +439,7 @@ static int kexec_tools(int next_stage, int file)
 
 	snprintf(append, sizeof(append), "--append=khotest.stage=%d%s",
 		 next_stage,
-		 param_int("khotest.next_kho_off", 0) ? " kho=off" : "");
+		 param_int("khotest.next_kho_off", 0) == 1 ? " kho=off" : "");
 	argv[n++] = KEXEC_TOOL;
 	if (file)
 		argv[n++] = "-s";

@@ -315,30 +315,50 @@ static bool __init kho_check_table(phys_addr_t phys, void *arg)
 	return true;
 }
 
-/* A block: of an order the page allocator has, RAM, outside scratch. */
+/*
+ * A block, in the first walk: of an order the page allocator has, RAM,
+ * outside scratch.  The second walk checks the same per run, and whether
+ * the run overlaps reserved memory.
+ */
 static int __init kho_check_block(phys_addr_t phys, unsigned int order,
 				  void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
 	phys_addr_t size;
 
-	if (order > MAX_PAGE_ORDER)
-		goto bad;
-	size = PAGE_SIZE << order;
-	if (!memblock_is_region_memory(phys, size) ||
-	    kho_in_scratch(ctx, phys, size))
-		goto bad;
-	if (memblock_is_region_reserved(phys, size)) {
-		kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);
-		return -EINVAL;
+	if (order <= MAX_PAGE_ORDER) {
+		size = PAGE_SIZE << order;
+		if (memblock_is_region_memory(phys, size) &&
+		    !kho_in_scratch(ctx, phys, size))
+			return 0;
 	}
-	return 0;
-bad:
 	kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
 	return -EINVAL;
 }
 
-/* Reserve the run of contiguous blocks collected so far. */
+/*
+ * Is all of [@start, @end) RAM?  memblock_is_region_memory() answers for
+ * one memory region at a time, and a run of blocks may span several.
+ */
+static bool __init kho_all_ram(phys_addr_t start, phys_addr_t end)
+{
+	phys_addr_t mid;
+
+	if (memblock_is_region_memory(start, end - start))
+		return true;
+	if (end - start <= PAGE_SIZE)
+		return false;
+	mid = start + ALIGN((end - start) / 2, PAGE_SIZE);
+	return kho_all_ram(start, mid) && kho_all_ram(mid, end);
+}
+
+/*
+ * Vet and reserve the run of contiguous blocks collected so far: the
+ * checks of kho_check_block() hold for every block of the run iff they
+ * hold for the run, which costs one check per run instead of one per
+ * block.  Memory reserved already (by this kernel, or for an earlier block
+ * of the tree) means the tree is corrupt.
+ */
 static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
 {
 	phys_addr_t size = ctx->run_end - ctx->run_start;
@@ -346,6 +366,15 @@ static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
 
 	if (!size)
 		return 0;
+	if (!kho_all_ram(ctx->run_start, ctx->run_end) ||
+	    kho_in_scratch(ctx, ctx->run_start, size)) {
+		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_BAD, -EINVAL);
+		return -EINVAL;
+	}
+	if (memblock_is_region_reserved(ctx->run_start, size)) {
+		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_OVERLAP, -EINVAL);
+		return -EINVAL;
+	}
 	err = memblock_reserve_kho(ctx->run_start, size);
 	if (err) {
 		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_NOMEM, err);
@@ -354,6 +383,20 @@ static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
 	ctx->run_start = 0;
 	ctx->run_end = 0;
 	return 0;
+}
+
+/*
+ * The second walk checks a block's order and that it has a struct page
+ * before it marks it; the rest is checked for its whole run, before the
+ * run is reserved.
+ */
+static int __init kho_check_head(struct kho_walk_ctx *ctx, phys_addr_t phys,
+				 unsigned int order)
+{
+	if (order <= MAX_PAGE_ORDER && pfn_valid(PHYS_PFN(phys)))
+		return 0;
+	kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	return -EINVAL;
 }
 
 static void __init kho_mark_block(struct kho_walk_ctx *ctx,
@@ -366,10 +409,10 @@ static void __init kho_mark_block(struct kho_walk_ctx *ctx,
 }
 
 /*
- * The second walk: vet each block again (this walk must be safe on its
- * own), then reserve runs of contiguous blocks with one memblock call
- * each.  A block that overlaps reserved memory now overlaps an earlier
- * block of the tree.
+ * The second walk vets everything again (it must be safe on its own) and
+ * reserves runs of contiguous blocks with one memblock call each.  A block
+ * that overlaps the run being collected, or a run that overlaps reserved
+ * memory, overlaps this kernel's memory or an earlier block of the tree.
  */
 static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 				    void *arg)
@@ -377,15 +420,15 @@ static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
 	struct kho_walk_ctx *ctx = arg;
 	int err;
 
-	if (order <= MAX_PAGE_ORDER && ctx->run_start < ctx->run_end &&
+	err = kho_check_head(ctx, phys, order);
+	if (err)
+		return err;
+	if (ctx->run_start < ctx->run_end &&
 	    kho_overlaps(phys, PAGE_SIZE << order, ctx->run_start,
 			 ctx->run_end - ctx->run_start)) {
 		kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);
 		return -EINVAL;
 	}
-	err = kho_check_block(phys, order, arg);
-	if (err)
-		return err;
 	if (phys != ctx->run_end) {
 		err = kho_reserve_run(ctx);
 		if (err)
@@ -404,7 +447,7 @@ static int __init kho_reserve_one(phys_addr_t phys, unsigned int order,
 	struct kho_walk_ctx *ctx = arg;
 	int err;
 
-	err = kho_check_block(phys, order, arg);
+	err = kho_check_head(ctx, phys, order);
 	if (err)
 		return err;
 	ctx->run_start = phys;
@@ -446,8 +489,10 @@ static void __init kho_clear_marks(phys_addr_t start, phys_addr_t end)
 {
 	unsigned long pfn;
 
-	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(end); pfn++)
-		set_page_private(pfn_to_page(pfn), 0);
+	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(end); pfn++) {
+		if (pfn_valid(pfn))
+			set_page_private(pfn_to_page(pfn), 0);
+	}
 }
 
 /**
@@ -485,9 +530,10 @@ void __init kho_unreserve_preserved(unsigned long *blocks)
  *
  * Every table must be RAM outside scratch and outside memory this kernel
  * reserved, and there may be no more tables than a sound tree can have on
- * this machine.  Every block must be RAM outside scratch, of an order up to
- * MAX_PAGE_ORDER, and overlap neither memory already reserved nor another
- * block.  Blocks are reserved with memblock_reserve_kho() (so their struct
+ * this machine.  Every block must be RAM outside scratch and of an order up
+ * to MAX_PAGE_ORDER (checked in both walks), and overlap neither memory
+ * already reserved nor another block (checked as the second walk reserves
+ * them).  Blocks are reserved with memblock_reserve_kho() (so their struct
  * pages are not initialised again) and the head page of each is marked
  * with its order for kho_restore_folio() and friends.
  *

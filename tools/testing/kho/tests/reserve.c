@@ -524,6 +524,40 @@ static void test_reserve_nomem(void)
 	EXPECT_EQ(blocks[0], 4096);
 }
 
+/*
+ * A run of contiguous blocks across memory regions that memblock keeps
+ * apart (here split by flags): each block is RAM, so the run is taken
+ * whole, in one reservation, though no single memory region covers it.
+ */
+static void test_run_across_regions(void)
+{
+	phys_addr_t base, size;
+	unsigned int flags, i;
+
+	setup();
+	ASSERT(!memblock_mark_kho_scratch(A(8 * MiB), 4 * MiB));
+	for (i = 0; i < 6 * 256; i++)
+		ASSERT(!kho_radix_add(&tree, A(7 * MiB + i * PAGE_SIZE), 0));
+	EXPECT_EQ(reserve(NULL, 0, true), 0);
+	ASSERT(kho_mb_reserved_cnt() == 1);
+	kho_mb_reserved_region(0, &base, &size, &flags);
+	EXPECT_EQ(base, A(7 * MiB));
+	EXPECT_EQ(size, 6 * MiB);
+	EXPECT_EQ(blocks[0], 6 * 256);
+
+	/* the same with a page in the middle taken out of memory */
+	for (i = 0; i < kho_arena.nr_pages; i++)
+		kho_arena.memmap[i].private = 0;
+	setup();
+	ASSERT(!memblock_mark_kho_scratch(A(8 * MiB), 4 * MiB));
+	ASSERT(!memblock_remove(A(10 * MiB), PAGE_SIZE));
+	for (i = 0; i < 6 * 256; i++)
+		ASSERT(!kho_radix_add(&tree, A(7 * MiB + i * PAGE_SIZE), 0));
+	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(kho_mb_reserved_cnt(), 0);
+	EXPECT(no_marks());
+}
+
 /* ---- the root FDT and its subtrees ------------------------------------ */
 
 /* A preserved order-@order block of arena memory holding an empty FDT. */
@@ -669,6 +703,7 @@ const struct kho_test kho_reserve_tests[] = {
 	KHO_TEST(test_table_dag),
 	KHO_TEST(test_dense_tree_in_bound),
 	KHO_TEST(test_reserve_nomem),
+	KHO_TEST(test_run_across_regions),
 	KHO_TEST(test_preserved_fdts),
 	KHO_TEST(test_restore_race),
 	{ }

@@ -328,6 +328,18 @@ static void fdt_seed(const char *name, const char *compatible, u64 map,
 	put("fdt", name, buf, fdt_totalsize(buf), NULL, 0);
 }
 
+/* libFuzzer dictionary for targets that read FDTs: tokens of the KHO ABI */
+static const char fdt_dict[] =
+	"magic=\"\\xd0\\x0d\\xfe\\xed\"\n"
+	"compat=\"kho-v2\"\n"
+	"compatible=\"compatible\"\n"
+	"map=\"preserved-memory-map\"\n"
+	"data=\"preserved-data\"\n"
+	"beginnode=\"\\x00\\x00\\x00\\x01\"\n"
+	"endnode=\"\\x00\\x00\\x00\\x02\"\n"
+	"prop=\"\\x00\\x00\\x00\\x03\"\n"
+	"end=\"\\x00\\x00\\x00\\x09\"\n";
+
 static void fdt(void)
 {
 	fdt_seed("bare", KHO_FDT_COMPATIBLE, 0x40000000ULL, 0);
@@ -335,15 +347,7 @@ static void fdt(void)
 	fdt_seed("four", KHO_FDT_COMPATIBLE, 0x123456000ULL, 4);
 	fdt_seed("v1", "kho-v1", 0x40000000ULL, 2);
 	fdt_seed("nocompat", NULL, 0x40000000ULL, 1);
-	dict("fdt", "magic=\"\\xd0\\x0d\\xfe\\xed\"\n"
-		    "compat=\"kho-v2\"\n"
-		    "compatible=\"compatible\"\n"
-		    "map=\"preserved-memory-map\"\n"
-		    "data=\"preserved-data\"\n"
-		    "beginnode=\"\\x00\\x00\\x00\\x01\"\n"
-		    "endnode=\"\\x00\\x00\\x00\\x02\"\n"
-		    "prop=\"\\x00\\x00\\x00\\x03\"\n"
-		    "end=\"\\x00\\x00\\x00\\x09\"\n");
+	dict("fdt", fdt_dict);
 	max_len("fdt", FUZZ_FDT_MAX);
 }
 
@@ -564,21 +568,15 @@ static void subtree(void)
 	static const struct sub_node root_itself[] = {
 		{ "self", FUZZ_SUB_HEAD, 0, 0 },
 	};
-	static const struct sub_node bad[][2] = {
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "plain", FUZZ_SUB_PLAIN, 0, 100 } },
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "table", FUZZ_SUB_PLAIN, 1, 0 } },
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "hole", FUZZ_SUB_NOT_RAM, 14, 0 } },
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "past", FUZZ_SUB_NOT_RAM, 6, 3 } },
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "odd", FUZZ_SUB_MISALIGNED, 2, 8 } },
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "inside", FUZZ_SUB_INTERIOR, 3, 5 } },
-		{ { "memfd", FUZZ_SUB_HEAD, 1, 0 },
-		  { "memfd", FUZZ_SUB_PLAIN, 0, 200 } },
+	/* each after a good "memfd" subtree */
+	static const struct sub_node bad[] = {
+		{ "plain", FUZZ_SUB_PLAIN, 0, 100 },
+		{ "table", FUZZ_SUB_PLAIN, 1, 0 },
+		{ "hole", FUZZ_SUB_NOT_RAM, 14, 0 },
+		{ "past", FUZZ_SUB_NOT_RAM, 6, 3 },
+		{ "odd", FUZZ_SUB_MISALIGNED, 2, 8 },
+		{ "inside", FUZZ_SUB_INTERIOR, 3, 5 },
+		{ "memfd", FUZZ_SUB_PLAIN, 0, 200 },
 	};
 	static const char * const bad_names[] = {
 		"plain", "table", "not-ram", "past-ram", "misaligned",
@@ -591,6 +589,7 @@ static void subtree(void)
 	static const struct sub_blob empty[] = {
 		{ 0, 0, -1 }, { 1, 0, -1 },
 	};
+	struct sub_node pair[2] = { good[0] };
 	char name[64];
 	unsigned int i;
 
@@ -606,17 +605,10 @@ static void subtree(void)
 	subtree_seed("not-fdt", empty, 2, good, 1, 0, 0, 0);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		snprintf(name, sizeof(name), "bad-%s", bad_names[i]);
-		subtree_seed(name, blocks, 5, bad[i], 2, 0, 0, 0);
+		pair[1] = bad[i];
+		subtree_seed(name, blocks, 5, pair, 2, 0, 0, 0);
 	}
-	dict("subtree", "magic=\"\\xd0\\x0d\\xfe\\xed\"\n"
-			"compat=\"kho-v2\"\n"
-			"compatible=\"compatible\"\n"
-			"map=\"preserved-memory-map\"\n"
-			"data=\"preserved-data\"\n"
-			"beginnode=\"\\x00\\x00\\x00\\x01\"\n"
-			"endnode=\"\\x00\\x00\\x00\\x02\"\n"
-			"prop=\"\\x00\\x00\\x00\\x03\"\n"
-			"end=\"\\x00\\x00\\x00\\x09\"\n");
+	dict("subtree", fdt_dict);
 	max_len("subtree", sizeof(struct fuzz_subtree_hdr) + FUZZ_SUB_ROOT_MAX +
 		FUZZ_SUB_DATA_MAX);
 }

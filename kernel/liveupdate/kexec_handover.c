@@ -653,7 +653,7 @@ EXPORT_SYMBOL_GPL(kho_restore_folio);
  */
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
-	unsigned long pfn = PHYS_PFN(phys), end = pfn + nr_pages;
+	unsigned long pfn = PHYS_PFN(phys), end = pfn + nr_pages, failed;
 
 	if (!nr_pages || !kho_restorable(phys))
 		return NULL;
@@ -672,9 +672,9 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	return pfn_to_page(PHYS_PFN(phys));
 
 untake:
-	/* give back the marks taken before the block that failed */
-	end = pfn;
-	for (pfn = PHYS_PFN(phys); pfn < end;) {
+	/* give back the marks taken before the block that failed: same split */
+	failed = pfn;
+	for (pfn = PHYS_PFN(phys); pfn < failed;) {
 		unsigned int order = kho_run_order(pfn, end - pfn);
 
 		set_page_private(pfn_to_page(pfn), kho_block_mark(order));

@@ -342,6 +342,11 @@ out:
 		early_memunmap(fdt, fdt_len);
 }
 
+void __init kho_init_preserved_pages(unsigned long pfn, unsigned long nr_pages)
+{
+	/* without deferred struct page init, memmap_init() did them all */
+}
+
 /**
  * kho_memory_init - reserve preserved memory and set up scratch
  *

@@ -83,6 +83,13 @@ int kho_reserve_preserved(phys_addr_t map,
 			  unsigned int nr_scratch, unsigned long *blocks,
 			  bool coalesce);
 void kho_unreserve_preserved(unsigned long *blocks);
+/*
+ * kexec_handover.c: make the struct pages of [@pfn, @pfn + @nr_pages), a
+ * preserved block being reserved, ready for kho_restore_folio() and
+ * friends, initialising those that deferred struct page init has not
+ * reached (it never will: the block is reserved).
+ */
+void kho_init_preserved_pages(unsigned long pfn, unsigned long nr_pages);
 int kho_check_preserved_fdts(const void *fdt, phys_addr_t fdt_phys,
 			     u64 fdt_len);
 

@@ -404,6 +404,7 @@ static void __init kho_mark_block(struct kho_walk_ctx *ctx,
 {
 	struct page *page = pfn_to_page(PHYS_PFN(phys));
 
+	kho_init_preserved_pages(PHYS_PFN(phys), 1UL << order);
 	set_page_private(page, kho_block_mark(order));
 	ctx->blocks[order]++;
 }

@@ -155,6 +155,11 @@ void kho_unpreserve_free(void *mem)
 
 /* ---- kexec ------------------------------------------------------------- */
 
+/* The arena's memmap is set up whole, as without deferred struct page init. */
+void kho_init_preserved_pages(unsigned long pfn, unsigned long nr_pages)
+{
+}
+
 void kho_sim_mark_preserved(phys_addr_t phys, unsigned int order)
 {
 	struct page *page = pfn_to_page(PHYS_PFN(phys));

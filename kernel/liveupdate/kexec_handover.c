@@ -361,10 +361,10 @@ void __init kho_memory_init(void)
 	if (kho_in.fdt_phys) {
 		kho_scratch = phys_to_virt(kho_in.scratch_phys);
 		if (kho_reserve_preserved(kho_in.map_phys, kho_scratch,
-					  kho_scratch_cnt, kho_in.blocks,
-					  true)) {
+					  kho_scratch_cnt, kho_in.blocks)) {
 			kho_in.fdt_phys = 0;
-		} else if (kho_check_preserved_fdts(phys_to_virt(kho_in.fdt_phys),
+		} else if (kho_check_preserved_fdts(phys_to_virt(kho_in.map_phys),
+						    phys_to_virt(kho_in.fdt_phys),
 						    kho_in.fdt_phys,
 						    kho_in.fdt_len)) {
 			kho_unreserve_preserved(kho_in.blocks);
@@ -559,16 +559,21 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_free);
 /* ---------------------------------------------------------------------- */
 /* Restore                                                               */
 
-/*
- * Consume the head page mark of a preserved block.  The mark is taken with
- * one atomic exchange, so of two callers restoring the same block only one
- * gets it.
- */
-static bool kho_take_block(struct page *page, unsigned int order)
+/* The incoming tracker: what is preserved and not restored yet. */
+static struct kho_radix_node *kho_in_root(void)
 {
-	if (WARN_ONCE(!kho_block_take(page, order),
+	return phys_to_virt(kho_in.map_phys);
+}
+
+/*
+ * Take a preserved block out of the incoming tracker, with one atomic
+ * operation: of two callers restoring the same block only one gets it.
+ */
+static bool kho_take_block(phys_addr_t phys, unsigned int order)
+{
+	if (WARN_ONCE(!kho_preserved_take(kho_in_root(), phys, order),
 		      "KHO: %pa is not a preserved order-%u block\n",
-		      &(phys_addr_t){ page_to_phys(page) }, order))
+		      &phys, order))
 		return false;
 	return true;
 }
@@ -609,15 +614,12 @@ static bool kho_restorable(phys_addr_t phys)
  */
 bool kho_is_preserved(phys_addr_t phys, unsigned int order)
 {
-	struct page *page;
-
 	if (!is_kho_boot() || order > MAX_PAGE_ORDER ||
 	    !IS_ALIGNED(phys, PAGE_SIZE << order) ||
 	    !pfn_valid(PHYS_PFN(phys)) ||
 	    kho_overlaps_scratch(phys, PAGE_SIZE << order))
 		return false;
-	page = pfn_to_page(PHYS_PFN(phys));
-	return page_private(page) == kho_block_mark(order);
+	return kho_preserved_test(kho_in_root(), phys, order);
 }
 EXPORT_SYMBOL_GPL(kho_is_preserved);
 
@@ -632,15 +634,15 @@ EXPORT_SYMBOL_GPL(kho_is_preserved);
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
 	struct page *page;
-	unsigned int order;
+	int order;
 
 	if (!kho_restorable(phys))
 		return NULL;
-	page = pfn_to_page(PHYS_PFN(phys));
-	/* bounded: kho_block_take() refuses an order above MAX_PAGE_ORDER */
-	order = page_private(page) & U32_MAX;
-	if (!kho_take_block(page, order))
+	/* a restorer racing with us may take it in between: then we warn */
+	order = kho_preserved_order(kho_in_root(), phys);
+	if (!kho_take_block(phys, order < 0 ? 0 : order))
 		return NULL;
+	page = pfn_to_page(PHYS_PFN(phys));
 	kho_init_block(page, order, true);
 	return page_folio(page);
 }
@@ -664,8 +666,7 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 		return NULL;
 	for (; pfn < end; pfn += 1UL << kho_run_order(pfn, end - pfn)) {
 		if (!pfn_valid(pfn) ||
-		    !kho_take_block(pfn_to_page(pfn),
-				    kho_run_order(pfn, end - pfn)))
+		    !kho_take_block(PFN_PHYS(pfn), kho_run_order(pfn, end - pfn)))
 			goto untake;
 	}
 	for (pfn = PHYS_PFN(phys); pfn < end;) {
@@ -677,12 +678,12 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	return pfn_to_page(PHYS_PFN(phys));
 
 untake:
-	/* give back the marks taken before the block that failed: same split */
+	/* give back the blocks taken before the one that failed: same split */
 	failed = pfn;
 	for (pfn = PHYS_PFN(phys); pfn < failed;) {
 		unsigned int order = kho_run_order(pfn, end - pfn);
 
-		set_page_private(pfn_to_page(pfn), kho_block_mark(order));
+		kho_preserved_give(kho_in_root(), PFN_PHYS(pfn), order);
 		pfn += 1UL << order;
 	}
 	return NULL;

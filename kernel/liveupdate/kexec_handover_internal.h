@@ -25,27 +25,6 @@ struct kho_stats {
 	unsigned long in_blocks[KHO_ORDER_0_LOG2 + 1];
 };
 
-/* Head page of a preserved block in the next kernel: magic and order. */
-#define KHO_PAGE_MAGIC		0x4b484f50UL	/* "KHOP" */
-
-/* The page_private() mark of the head page of a preserved block. */
-static inline unsigned long kho_block_mark(unsigned int order)
-{
-	return KHO_PAGE_MAGIC << 32 | order;
-}
-
-/*
- * Consume the mark of a preserved block's head page, atomically: of two
- * callers restoring the same block, only one succeeds.
- */
-static inline bool kho_block_take(struct page *page, unsigned int order)
-{
-	unsigned long mark = kho_block_mark(order);
-
-	return order <= MAX_PAGE_ORDER &&
-	       cmpxchg(&page->private, mark, 0) == mark;
-}
-
 /* The largest root FDT an incoming kernel accepts. */
 #define KHO_FDT_MAX_SIZE	SZ_64K
 
@@ -80,8 +59,7 @@ int kho_scratch_check(const struct kho_scratch_area *areas, unsigned int cnt,
 int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys);
 int kho_reserve_preserved(phys_addr_t map,
 			  const struct kho_scratch_area *scratch,
-			  unsigned int nr_scratch, unsigned long *blocks,
-			  bool coalesce);
+			  unsigned int nr_scratch, unsigned long *blocks);
 void kho_unreserve_preserved(unsigned long *blocks);
 /*
  * kexec_handover.c: make the struct pages of [@pfn, @pfn + @nr_pages), a
@@ -90,8 +68,15 @@ void kho_unreserve_preserved(unsigned long *blocks);
  * reached (it never will: the block is reserved).
  */
 void kho_init_preserved_pages(unsigned long pfn, unsigned long nr_pages);
-int kho_check_preserved_fdts(const void *fdt, phys_addr_t fdt_phys,
-			     u64 fdt_len);
+int kho_check_preserved_fdts(struct kho_radix_node *root, const void *fdt,
+			     phys_addr_t fdt_phys, u64 fdt_len);
+bool kho_preserved_test(struct kho_radix_node *root, phys_addr_t phys,
+			unsigned int order);
+bool kho_preserved_take(struct kho_radix_node *root, phys_addr_t phys,
+			unsigned int order);
+void kho_preserved_give(struct kho_radix_node *root, phys_addr_t phys,
+			unsigned int order);
+int kho_preserved_order(struct kho_radix_node *root, phys_addr_t phys);
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
 void kho_debugfs_subtree_add(const char *name, void *fdt);

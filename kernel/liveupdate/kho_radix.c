@@ -183,6 +183,33 @@ static struct kho_radix_leaf *kho_radix_leaf(struct kho_radix_tree *tree,
 }
 
 /**
+ * kho_radix_in_leaf - the leaf of a key in a tree another kernel wrote
+ * @root: the root of a tree that a kho_radix_walk() vetted whole
+ * @key:  a key, as kho_radix_encode_key() makes them
+ *
+ * Follows only table pointers the walk vetted, so needs no checks of its
+ * own.  The caller serialises nothing: the tables do not change, and the
+ * bits are read and cleared atomically.
+ *
+ * Return: the leaf that holds @key, or NULL if the tree has none.
+ */
+struct kho_radix_leaf *kho_radix_in_leaf(struct kho_radix_node *root, u64 key)
+{
+	struct kho_radix_node *node = root;
+	unsigned int level;
+
+	for (level = KHO_NODE_LEVELS; level >= 1; level--) {
+		phys_addr_t child = node->table[kho_radix_index(key, level)];
+
+		if (!child)
+			return NULL;
+		node = phys_to_virt(child);
+	}
+	return (struct kho_radix_leaf *)node;
+}
+EXPORT_SYMBOL_IF_KUNIT(kho_radix_in_leaf);
+
+/**
  * kho_radix_add - record a preserved block
  * @tree:  the tree
  * @phys:  physical address of the block
@@ -274,24 +301,58 @@ struct kho_radix_walk_state {
 	void *arg;
 };
 
+/*
+ * The next set bit from @bit, and the end of its run: in a sparse leaf
+ * most are found in the word at hand, which needs no search.
+ */
+static unsigned long kho_radix_next(const unsigned long *map, unsigned long bit)
+{
+	unsigned long w;
+
+	if (bit >= KHO_BITMAP_BITS)
+		return KHO_BITMAP_BITS;
+	w = map[BIT_WORD(bit)] & BITMAP_FIRST_WORD_MASK(bit);
+	if (w)
+		return round_down(bit, BITS_PER_LONG) + __ffs(w);
+	return find_next_bit(map, KHO_BITMAP_BITS, bit);
+}
+
+static unsigned long kho_radix_run_end(const unsigned long *map,
+				       unsigned long bit)
+{
+	unsigned long zeros = ~map[BIT_WORD(bit)] & BITMAP_FIRST_WORD_MASK(bit);
+
+	if (zeros)
+		return round_down(bit, BITS_PER_LONG) + __ffs(zeros);
+	return find_next_zero_bit(map, KHO_BITMAP_BITS, bit);
+}
+
+/* Visit each run of set bits: back-to-back blocks of one order. */
 static int kho_radix_walk_leaf(const struct kho_radix_leaf *leaf, u64 prefix,
 			       struct kho_radix_walk_state *st)
 {
-	unsigned long bit;
+	unsigned long bit = 0, end;
+	unsigned int order;
+	phys_addr_t phys;
+	int ret;
 
-	for_each_set_bit(bit, leaf->bitmap, KHO_BITMAP_BITS) {
-		unsigned int order;
-		phys_addr_t phys;
-		int ret;
-
+	for (;;) {
+		bit = kho_radix_next(leaf->bitmap, bit);
+		if (bit >= KHO_BITMAP_BITS)
+			return 0;
+		end = kho_radix_run_end(leaf->bitmap, bit);
+		/* a leaf's keys share their order bit, above the bitmap index */
 		phys = kho_radix_decode_key(prefix | bit, &order);
 		if (order == UINT_MAX)
 			return -EINVAL;
-		ret = st->visit(phys, order, st->arg);
+		/* a huge order has its bit in the index: one key at a time */
+		if (KHO_ORDER_0_LOG2 - order < KHO_BITMAP_SIZE_LOG2)
+			end = bit + 1;
+		ret = st->visit(phys, order, end - bit, st->arg);
 		if (ret)
 			return ret;
+		bit = end;
 	}
-	return 0;
 }
 
 static int kho_radix_walk_node(const struct kho_radix_node *node,
@@ -329,7 +390,8 @@ static int kho_radix_walk_node(const struct kho_radix_node *node,
  * kho_radix_walk - visit every block recorded in a tree
  * @root:  the level-5 node, already vetted by the caller
  * @check: vets each table pointer before the walk reads that page
- * @visit: called for each recorded block, in ascending key order
+ * @visit: called for each run of recorded blocks that are back to back in
+ *         one leaf (so of one order), in ascending key order
  * @arg:   passed to @check and @visit
  *
  * The tree may come from another kernel and is not trusted: a table

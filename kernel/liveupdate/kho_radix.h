@@ -31,15 +31,19 @@ struct kho_radix_tree {
 };
 
 /**
- * typedef kho_radix_visit_t - called for each preserved block of a walk
- * @phys:  physical address of the block
- * @order: the block is 2^order pages
+ * typedef kho_radix_visit_t - called for each run of preserved blocks
+ * @phys:  physical address of the first block
+ * @order: every block of the run is 2^order pages
+ * @nr:    number of blocks in the run, back to back from @phys (at least 1)
  * @arg:   the walk's argument
+ *
+ * A walk reports blocks in runs so that a dense tracker costs a few bitmap
+ * words per run instead of a call per block.
  *
  * Return: 0 to go on, anything else stops the walk and is returned by it.
  */
 typedef int (*kho_radix_visit_t)(phys_addr_t phys, unsigned int order,
-				 void *arg);
+				 unsigned long nr, void *arg);
 
 /**
  * typedef kho_radix_check_t - vets a table pointer found in a tree
@@ -64,6 +68,7 @@ bool kho_radix_test(struct kho_radix_tree *tree, phys_addr_t phys,
 
 int kho_radix_walk(const struct kho_radix_node *root, kho_radix_check_t check,
 		   kho_radix_visit_t visit, void *arg);
+struct kho_radix_leaf *kho_radix_in_leaf(struct kho_radix_node *root, u64 key);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void *kho_radix_alloc_table(void);

@@ -336,19 +336,29 @@ static bool kho_test_check(phys_addr_t phys, void *arg)
 	return !w->limit_checks || w->checks <= w->max_checks;
 }
 
-static int kho_test_visit(phys_addr_t phys, unsigned int order, void *arg)
+static int kho_test_visit(phys_addr_t phys, unsigned int order,
+			  unsigned long nr, void *arg)
 {
 	struct kho_test_walk *w = arg;
-	struct kho_test_block b = { .phys = phys, .order = order };
+	unsigned long i;
 
-	if (w->visits && kho_test_cmp(&w->last, &b) >= 0)
+	if (!nr)
 		w->out_of_order = true;
-	w->last = b;
-	if (w->visits < w->max_seen)
-		w->seen[w->visits] = b;
-	w->visits++;
-	if (w->stop_at && w->visits == w->stop_at)
-		return w->stop_ret;
+	for (i = 0; i < nr; i++) {
+		struct kho_test_block b = {
+			.phys = phys + i * (PAGE_SIZE << order),
+			.order = order,
+		};
+
+		if (w->visits && kho_test_cmp(&w->last, &b) >= 0)
+			w->out_of_order = true;
+		w->last = b;
+		if (w->visits < w->max_seen)
+			w->seen[w->visits] = b;
+		w->visits++;
+		if (w->stop_at && w->visits == w->stop_at)
+			return w->stop_ret;
+	}
 	return 0;
 }
 

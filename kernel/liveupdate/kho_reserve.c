@@ -3,10 +3,11 @@
  * Kexec handover, incoming side: the decoders of what the previous kernel
  * handed over.  Nothing the previous kernel wrote is trusted: the root FDT
  * and the scratch array are checked to be RAM before they are mapped and
- * checked again once mapped; the preserved-memory tracker is walked twice,
- * once to vet every table and every block, then once to reserve the blocks
- * in memblock, vetting them again; the root FDT and every subtree it lists
- * must then lie in preserved blocks.  A handover is taken whole or not at
+ * checked again once mapped; the preserved-memory tracker is walked once,
+ * vetting every table before it is read and every run of blocks before it
+ * is marked, and the blocks are reserved in memblock in one pass once the
+ * walk is through; the root FDT and every subtree it lists must then lie
+ * in preserved blocks.  A handover is taken whole or not at
  * all: whatever fails, every reservation made for it is dropped again.
  * See "What the next kernel trusts" in Documentation/core-api/kho/.
  *
@@ -17,6 +18,7 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <linux/bitmap.h>
 #include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -226,28 +228,32 @@ int kho_fdt_subtree(const void *fdt, const char *name, phys_addr_t *phys)
 	return 0;
 }
 
-/* Why a walk of the tracker stopped. */
+/* Why the walk of the tracker stopped. */
 enum kho_walk_fault {
 	KHO_WALK_BAD,		/* a table or block that is not RAM, in scratch... */
 	KHO_WALK_TABLE_USED,	/* a table in memory this kernel reserved */
+	KHO_WALK_TABLE_TWICE,	/* a table linked twice, or in a block */
 	KHO_WALK_TOO_MANY,	/* more tables than a sound tree can have */
 	KHO_WALK_OVERLAP,	/* a block overlapping reserved memory */
-	KHO_WALK_NOMEM,		/* memblock could not record a reservation */
+	KHO_WALK_NOMEM,		/* no memory for the reservations */
 };
 
 struct kho_walk_ctx {
 	const struct kho_scratch_area *scratch;
 	unsigned int nr_scratch;
-	bool reserving;		/* second walk: KHO's own reservations exist */
 	unsigned long tables;
 	unsigned long max_tables;
 	unsigned long *blocks;
+	/*
+	 * One bit per page frame below the end of memory: set for the pages
+	 * a block may not overlap (not RAM, scratch, reserved by this kernel)
+	 * and, as the walk goes, for every table and the pages of every block.
+	 */
+	unsigned long *pfns;
+	unsigned long nr_pfns;
 	phys_addr_t bad;
 	enum kho_walk_fault fault;
 	int err;
-	/* the run of contiguous blocks not reserved yet */
-	phys_addr_t run_start;
-	phys_addr_t run_end;
 };
 
 static bool __init kho_in_scratch(const struct kho_walk_ctx *ctx,
@@ -285,55 +291,37 @@ static unsigned long __init kho_max_tables(phys_addr_t end)
 	return max;
 }
 
-static bool __init kho_walk_fail(struct kho_walk_ctx *ctx, phys_addr_t phys,
-				 enum kho_walk_fault fault, int err)
+static int __init kho_walk_fail(struct kho_walk_ctx *ctx, phys_addr_t phys,
+				enum kho_walk_fault fault, int err)
 {
 	ctx->bad = phys;
 	ctx->fault = fault;
 	ctx->err = err;
-	return false;
+	return err;
 }
 
 /*
- * A tree page: RAM outside scratch, and no more tables than a sound tree
- * can have.  In the first walk it must not be memory this kernel reserved
- * for itself either (its image, its memblock arrays): this kernel writes
- * nothing else outside scratch before the second walk, so both walks read
- * the same tree.
+ * A tree page: RAM outside scratch, not memory this kernel reserved for
+ * itself (its image, its memblock arrays), not linked before nor inside a
+ * block, and no more tables than a sound tree can have.  Its bit is set:
+ * the tree stays reserved, for the restore calls to read.  The walk writes
+ * only to the bitmap, in scratch, so no table changes under it.
  */
 static bool __init kho_check_table(phys_addr_t phys, void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
+	unsigned long pfn = PHYS_PFN(phys);
 
 	if (++ctx->tables > ctx->max_tables)
-		return kho_walk_fail(ctx, phys, KHO_WALK_TOO_MANY, -E2BIG);
-	if (!memblock_is_region_memory(phys, PAGE_SIZE) ||
+		return !kho_walk_fail(ctx, phys, KHO_WALK_TOO_MANY, -E2BIG);
+	if (pfn >= ctx->nr_pfns || !memblock_is_region_memory(phys, PAGE_SIZE) ||
 	    kho_in_scratch(ctx, phys, PAGE_SIZE))
-		return kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
-	if (!ctx->reserving && memblock_is_region_reserved(phys, PAGE_SIZE))
-		return kho_walk_fail(ctx, phys, KHO_WALK_TABLE_USED, -EINVAL);
+		return !kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	if (memblock_is_region_reserved(phys, PAGE_SIZE))
+		return !kho_walk_fail(ctx, phys, KHO_WALK_TABLE_USED, -EINVAL);
+	if (__test_and_set_bit(pfn, ctx->pfns))
+		return !kho_walk_fail(ctx, phys, KHO_WALK_TABLE_TWICE, -EINVAL);
 	return true;
-}
-
-/*
- * A block, in the first walk: of an order the page allocator has, RAM,
- * outside scratch.  The second walk checks the same per run, and whether
- * the run overlaps reserved memory.
- */
-static int __init kho_check_block(phys_addr_t phys, unsigned int order,
-				  void *arg)
-{
-	struct kho_walk_ctx *ctx = arg;
-	phys_addr_t size;
-
-	if (order <= MAX_PAGE_ORDER) {
-		size = PAGE_SIZE << order;
-		if (memblock_is_region_memory(phys, size) &&
-		    !kho_in_scratch(ctx, phys, size))
-			return 0;
-	}
-	kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
-	return -EINVAL;
 }
 
 /*
@@ -352,111 +340,112 @@ static bool __init kho_all_ram(phys_addr_t start, phys_addr_t end)
 	return kho_all_ram(start, mid) && kho_all_ram(mid, end);
 }
 
-/*
- * Vet and reserve the run of contiguous blocks collected so far: the
- * checks of kho_check_block() hold for every block of the run iff they
- * hold for the run, which costs one check per run instead of one per
- * block.  Memory reserved already (by this kernel, or for an earlier block
- * of the tree) means the tree is corrupt.
- */
-static int __init kho_reserve_run(struct kho_walk_ctx *ctx)
+/* Set or clear the bits of page frames [@start, @end) in @map. */
+static void __init kho_pfn_bits(unsigned long *map, unsigned long start,
+				unsigned long end, bool set)
 {
-	phys_addr_t size = ctx->run_end - ctx->run_start;
-	int err;
+	/* most runs of a scattered tracker: bits of one word */
+	if (start < end && BIT_WORD(start) == BIT_WORD(end - 1)) {
+		unsigned long mask = BITMAP_FIRST_WORD_MASK(start) &
+				     BITMAP_LAST_WORD_MASK(end);
 
-	if (!size)
-		return 0;
-	if (!kho_all_ram(ctx->run_start, ctx->run_end) ||
-	    kho_in_scratch(ctx, ctx->run_start, size)) {
-		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_BAD, -EINVAL);
-		return -EINVAL;
+		if (set)
+			map[BIT_WORD(start)] |= mask;
+		else
+			map[BIT_WORD(start)] &= ~mask;
+		return;
 	}
-	if (memblock_is_region_reserved(ctx->run_start, size)) {
-		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_OVERLAP, -EINVAL);
-		return -EINVAL;
+	/* bitmap_set() counts in unsigned int: go a word-aligned GiB at a time */
+	while (start < end) {
+		unsigned long n = min(end - start, (unsigned long)SZ_1G);
+
+		if (set)
+			bitmap_set(map + BIT_WORD(start), start % BITS_PER_LONG, n);
+		else
+			bitmap_clear(map + BIT_WORD(start), start % BITS_PER_LONG, n);
+		start += n;
 	}
-	err = memblock_reserve_kho(ctx->run_start, size);
-	if (err) {
-		kho_walk_fail(ctx, ctx->run_start, KHO_WALK_NOMEM, err);
-		return err;
-	}
-	ctx->run_start = 0;
-	ctx->run_end = 0;
-	return 0;
+}
+
+static void __init kho_pfn_range(struct kho_walk_ctx *ctx, phys_addr_t start,
+				 phys_addr_t end, bool set)
+{
+	kho_pfn_bits(ctx->pfns, min_t(unsigned long, PFN_DOWN(start), ctx->nr_pfns),
+		     min_t(unsigned long, PFN_UP(end), ctx->nr_pfns), set);
 }
 
 /*
- * The second walk checks a block's order and that it has a struct page
- * before it marks it; the rest is checked for its whole run, before the
- * run is reserved.
+ * Set (or clear again) the bits of what no block may overlap: what is not
+ * RAM (partial pages included), the scratch areas and every reservation,
+ * the bitmap's own among them.  Once they are cleared again the bitmap
+ * holds exactly the blocks, which never overlap them.
  */
-static int __init kho_check_head(struct kho_walk_ctx *ctx, phys_addr_t phys,
-				 unsigned int order)
+static void __init kho_pfn_forbidden(struct kho_walk_ctx *ctx, bool set)
 {
-	if (order <= MAX_PAGE_ORDER && pfn_valid(PHYS_PFN(phys)))
-		return 0;
-	kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
-	return -EINVAL;
+	struct memblock_region *r;
+	phys_addr_t ram = 0;
+	unsigned int i;
+
+	for_each_mem_region(r) {
+		phys_addr_t base = PFN_PHYS(PFN_UP(r->base));
+
+		if (base > ram)
+			kho_pfn_range(ctx, ram, base, set);
+		ram = max(ram, PFN_PHYS(PFN_DOWN(r->base + r->size)));
+	}
+	kho_pfn_range(ctx, ram, PFN_PHYS(ctx->nr_pfns), set);
+	for (i = 0; i < ctx->nr_scratch; i++)
+		kho_pfn_range(ctx, ctx->scratch[i].addr,
+			      ctx->scratch[i].addr + ctx->scratch[i].size, set);
+	for_each_reserved_mem_region(r)
+		kho_pfn_range(ctx, r->base, r->base + r->size, set);
 }
 
-static void __init kho_mark_block(struct kho_walk_ctx *ctx,
-				  phys_addr_t phys, unsigned int order)
+/* Are the bits of page frames [@start, @end) all clear? */
+static bool __init kho_pfns_clear(const unsigned long *map,
+				  unsigned long start, unsigned long end)
 {
-	struct page *page = pfn_to_page(PHYS_PFN(phys));
+	if (BIT_WORD(start) == BIT_WORD(end - 1))
+		return !(map[BIT_WORD(start)] & BITMAP_FIRST_WORD_MASK(start) &
+			 BITMAP_LAST_WORD_MASK(end));
+	return find_next_bit(map, end, start) >= end;
+}
 
-	kho_init_preserved_pages(PHYS_PFN(phys), 1UL << order);
-	set_page_private(page, kho_block_mark(order));
-	ctx->blocks[order]++;
+/* Why does the run [@pfn, @end) overlap set bits?  Only on refusal. */
+static int __init kho_run_refused(struct kho_walk_ctx *ctx, unsigned long pfn,
+				  unsigned long end)
+{
+	phys_addr_t phys = PFN_PHYS(pfn), size = PFN_PHYS(end - pfn);
+
+	if (end > ctx->nr_pfns || !kho_all_ram(phys, phys + size) ||
+	    kho_in_scratch(ctx, phys, size))
+		return kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	return kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);
 }
 
 /*
- * The second walk vets everything again (it must be safe on its own) and
- * reserves runs of contiguous blocks with one memblock call each.  A block
- * that overlaps the run being collected, or a run that overlaps reserved
- * memory, overlaps this kernel's memory or an earlier block of the tree.
+ * A run of @nr blocks of @order from @phys: of an order the page allocator
+ * has, with struct pages, and clear in the bitmap (RAM outside scratch and
+ * reservations, apart from every table and earlier block).  Its bits are
+ * then set.  The struct pages are left alone (but for deferred struct page
+ * init): whether a block is still to be restored is its bit in the tracker.
  */
-static int __init kho_reserve_block(phys_addr_t phys, unsigned int order,
-				    void *arg)
+static int __init kho_reserve_run(phys_addr_t phys, unsigned int order,
+				  unsigned long nr, void *arg)
 {
 	struct kho_walk_ctx *ctx = arg;
-	int err;
+	unsigned long pfn = PHYS_PFN(phys), end;
 
-	err = kho_check_head(ctx, phys, order);
-	if (err)
-		return err;
-	if (ctx->run_start < ctx->run_end &&
-	    kho_overlaps(phys, PAGE_SIZE << order, ctx->run_start,
-			 ctx->run_end - ctx->run_start)) {
-		kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);
-		return -EINVAL;
-	}
-	if (phys != ctx->run_end) {
-		err = kho_reserve_run(ctx);
-		if (err)
-			return err;
-		ctx->run_start = phys;
-	}
-	ctx->run_end = phys + (PAGE_SIZE << order);
-	kho_mark_block(ctx, phys, order);
-	return 0;
-}
-
-/* The baseline for tools/testing/kho: one memblock call per block. */
-static int __init kho_reserve_one(phys_addr_t phys, unsigned int order,
-				  void *arg)
-{
-	struct kho_walk_ctx *ctx = arg;
-	int err;
-
-	err = kho_check_head(ctx, phys, order);
-	if (err)
-		return err;
-	ctx->run_start = phys;
-	ctx->run_end = phys + (PAGE_SIZE << order);
-	err = kho_reserve_run(ctx);
-	if (err)
-		return err;
-	kho_mark_block(ctx, phys, order);
+	if (order > MAX_PAGE_ORDER || nr > (ctx->nr_pfns >> order))
+		return kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	end = pfn + (nr << order);
+	if (end > ctx->nr_pfns || !kho_pfns_clear(ctx->pfns, pfn, end))
+		return kho_run_refused(ctx, pfn, end);
+	if (!pfn_valid(pfn) || (end - 1 != pfn && !pfn_valid(end - 1)))
+		return kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
+	kho_pfn_bits(ctx->pfns, pfn, end, true);
+	kho_init_preserved_pages(pfn, end - pfn);
+	ctx->blocks[order] += nr;
 	return 0;
 }
 
@@ -465,6 +454,10 @@ static void __init kho_walk_refuse(const struct kho_walk_ctx *ctx)
 	switch (ctx->fault) {
 	case KHO_WALK_TABLE_USED:
 		pr_err("rejecting the handover: tracker table %pa is in memory this kernel uses\n",
+		       &ctx->bad);
+		break;
+	case KHO_WALK_TABLE_TWICE:
+		pr_err("rejecting the handover: tracker table %pa is linked twice or lies in a preserved block\n",
 		       &ctx->bad);
 		break;
 	case KHO_WALK_TOO_MANY:
@@ -476,8 +469,8 @@ static void __init kho_walk_refuse(const struct kho_walk_ctx *ctx)
 		       &ctx->bad);
 		break;
 	case KHO_WALK_NOMEM:
-		pr_err("rejecting the handover: cannot reserve preserved memory at %pa (%d)\n",
-		       &ctx->bad, ctx->err);
+		pr_err("rejecting the handover: no memory to reserve the preserved memory (%d)\n",
+		       ctx->err);
 		break;
 	default:
 		pr_err("rejecting the handover: bad preserved-memory map near %pa (%d)\n",
@@ -486,34 +479,17 @@ static void __init kho_walk_refuse(const struct kho_walk_ctx *ctx)
 	}
 }
 
-static void __init kho_clear_marks(phys_addr_t start, phys_addr_t end)
-{
-	unsigned long pfn;
-
-	for (pfn = PHYS_PFN(start); pfn < PHYS_PFN(end); pfn++) {
-		if (pfn_valid(pfn))
-			set_page_private(pfn_to_page(pfn), 0);
-	}
-}
-
 /**
  * kho_unreserve_preserved - drop every reservation of a handover
  * @blocks: the per-order counters kho_reserve_preserved() increased; they
  *          are cleared
  *
- * For a handover refused after kho_reserve_preserved() (or by it, half-way
- * through): the head page marks are cleared and every reservation made
- * with memblock_reserve_kho() is dropped.  Nothing the tracker says is
- * read again, so this undoes exactly what was done.
+ * For a handover refused after kho_reserve_preserved(): every reservation
+ * made with memblock_reserve_kho_pfns() is dropped.  Nothing the tracker
+ * says is read again, so this undoes exactly what was done.
  */
 void __init kho_unreserve_preserved(unsigned long *blocks)
 {
-	struct memblock_region *r;
-
-	for_each_reserved_mem_region(r) {
-		if (r->flags & MEMBLOCK_RSRV_KHO)
-			kho_clear_marks(r->base, r->base + r->size);
-	}
 	memblock_unreserve_kho();
 	memset(blocks, 0, sizeof(*blocks) * (KHO_ORDER_0_LOG2 + 1));
 }
@@ -526,90 +502,193 @@ void __init kho_unreserve_preserved(unsigned long *blocks)
  * @nr_scratch: number of @scratch areas
  * @blocks:     per-order counters (KHO_ORDER_0_LOG2 + 1 of them) that are
  *              increased for each block reserved
- * @coalesce:   reserve runs of contiguous blocks with one memblock call
- *              (false only to measure the difference)
  *
- * Every table must be RAM outside scratch and outside memory this kernel
- * reserved, and there may be no more tables than a sound tree can have on
- * this machine.  Every block must be RAM outside scratch and of an order up
- * to MAX_PAGE_ORDER (checked in both walks), and overlap neither memory
- * already reserved nor another block (checked as the second walk reserves
- * them).  Blocks are reserved with memblock_reserve_kho() (so their struct
- * pages are not initialised again) and the head page of each is marked
- * with its order for kho_restore_folio() and friends.
+ * One walk of the tracker vets each table before it is read: RAM outside
+ * scratch and outside memory this kernel reserved, linked once, and no
+ * more tables than a sound tree can have on this machine.  The blocks
+ * arrive in runs of one order; each run must be of an order up to
+ * MAX_PAGE_ORDER, RAM outside scratch, and overlap neither memory reserved
+ * already nor a table nor another block.  All of that is one bitmap test
+ * per run: a bitmap of this boot's page frames (from scratch, one bit per
+ * page below the end of memory) has the bits of everything a block may
+ * not overlap set before the walk, and those of each table and run once
+ * it passed.  After the walk the bitmap holds exactly the tracker and the
+ * preserved pages, memblock_reserve_kho_pfns() reserves its runs in one
+ * pass (without initialising their struct pages again) and the bitmap is
+ * freed.  The cost is linear in the tables, the runs and the bitmap's
+ * words; no struct page is written (but by deferred struct page init).
+ * The tracker stays reserved: kho_preserved_take() and friends read it.
  *
- * Return: 0; or -EINVAL (a bad tree) or -ENOMEM (memblock cannot record
- * the reservations, which can only grow inside scratch), with a log line,
- * in which case nothing is reserved and no page is marked.
+ * Return: 0; or -EINVAL (a bad tree) or -ENOMEM (no memory for the bitmap
+ * or the reserved regions, which can only come from scratch), with a log
+ * line, in which case nothing is reserved.
  */
 int __init kho_reserve_preserved(phys_addr_t map,
 				 const struct kho_scratch_area *scratch,
-				 unsigned int nr_scratch, unsigned long *blocks,
-				 bool coalesce)
+				 unsigned int nr_scratch, unsigned long *blocks)
 {
 	struct kho_walk_ctx ctx = {
 		.scratch = scratch,
 		.nr_scratch = nr_scratch,
 		.max_tables = kho_max_tables(memblock_end_of_DRAM()),
 		.blocks = blocks,
+		.nr_pfns = PHYS_PFN(memblock_end_of_DRAM()),
 	};
-	const struct kho_radix_node *root;
+	size_t bytes = BITS_TO_LONGS(ctx.nr_pfns) * sizeof(long);
+	unsigned long pages = 0;
+	unsigned int order;
+	long regions;
 	int err;
 
+	ctx.pfns = memblock_alloc(bytes, SMP_CACHE_BYTES);
+	if (!ctx.pfns) {
+		pr_err("rejecting the handover: no memory for a %zu KiB bitmap\n",
+		       bytes / SZ_1K);
+		return -ENOMEM;
+	}
+	kho_pfn_forbidden(&ctx, true);
 	if (!PAGE_ALIGNED(map) || !kho_check_table(map, &ctx)) {
 		pr_err("rejecting the handover: bad tracker root %pa\n", &map);
+		memblock_free(ctx.pfns, bytes);
 		return -EINVAL;
 	}
-	root = phys_to_virt(map);
-	err = kho_radix_walk(root, kho_check_table, kho_check_block, &ctx);
+	err = kho_radix_walk(phys_to_virt(map), kho_check_table,
+			     kho_reserve_run, &ctx);
+	kho_pfn_forbidden(&ctx, false);
 	if (err) {
 		if (!ctx.err)
 			kho_walk_fail(&ctx, 0, KHO_WALK_BAD, err);
-		kho_walk_refuse(&ctx);
-		return -EINVAL;
+		goto refuse;
 	}
-
-	ctx.reserving = true;
-	ctx.tables = 1;			/* the root, vetted above */
-	err = kho_radix_walk(root, kho_check_table,
-			     coalesce ? kho_reserve_block : kho_reserve_one,
-			     &ctx);
-	if (!err)
-		err = kho_reserve_run(&ctx);
-	if (err) {
-		if (!ctx.err)
-			kho_walk_fail(&ctx, 0, KHO_WALK_BAD, err);
-		kho_walk_refuse(&ctx);
-		/* the run not reserved yet was marked already */
-		kho_clear_marks(ctx.run_start, ctx.run_end);
-		kho_unreserve_preserved(blocks);
-		return ctx.fault == KHO_WALK_NOMEM ? ctx.err : -EINVAL;
+	regions = memblock_reserve_kho_pfns(ctx.pfns, ctx.nr_pfns);
+	if (regions < 0) {
+		/* -EBUSY would mean the bitmap is wrong: refuse all the same */
+		kho_walk_fail(&ctx, 0, regions == -ENOMEM ? KHO_WALK_NOMEM :
+			      KHO_WALK_OVERLAP, regions);
+		goto refuse;
 	}
+	memblock_free(ctx.pfns, bytes);
+	for (order = 0; order <= MAX_PAGE_ORDER; order++)
+		pages += blocks[order] << order;
+	pr_info("reserved %lu preserved pages and %lu tracker pages in %ld regions (%zu KiB); the walk's bitmap took %zu KiB\n",
+		pages, ctx.tables, regions,
+		DIV_ROUND_UP(regions * sizeof(struct memblock_region), SZ_1K),
+		DIV_ROUND_UP(bytes, SZ_1K));
 	return 0;
+
+refuse:
+	kho_walk_refuse(&ctx);
+	memset(blocks, 0, sizeof(*blocks) * (KHO_ORDER_0_LOG2 + 1));
+	memblock_free(ctx.pfns, bytes);
+	return ctx.fault == KHO_WALK_NOMEM ? -ENOMEM : -EINVAL;
 }
 
-/* The order of the preserved block whose head is @phys, or -1. */
-static int __init kho_marked_order(phys_addr_t phys)
+/* The leaf bit of a block in the incoming tracker @root, or NULL. */
+static unsigned long *kho_preserved_bit(struct kho_radix_node *root,
+					phys_addr_t phys, unsigned int order,
+					unsigned int *bit)
 {
-	unsigned long mark;
+	struct kho_radix_leaf *leaf;
+	u64 key;
+
+	if (!root || order > MAX_PAGE_ORDER ||
+	    !IS_ALIGNED(phys, PAGE_SIZE << order))
+		return NULL;
+	key = kho_radix_encode_key(phys, order);
+	leaf = kho_radix_in_leaf(root, key);
+	if (!leaf)
+		return NULL;
+	*bit = key % BIT(KHO_BITMAP_SIZE_LOG2);
+	return leaf->bitmap;
+}
+
+/**
+ * kho_preserved_test - is a block preserved and not restored yet?
+ * @root:  the incoming tracker, reserved by kho_reserve_preserved()
+ * @phys:  physical address of the block
+ * @order: its order
+ *
+ * Return: true if @root records a block of @order at @phys.
+ */
+bool kho_preserved_test(struct kho_radix_node *root, phys_addr_t phys,
+			unsigned int order)
+{
+	unsigned long *map;
+	unsigned int bit;
+
+	map = kho_preserved_bit(root, phys, order, &bit);
+	return map && test_bit(bit, map);
+}
+
+/**
+ * kho_preserved_take - take a block out of the incoming tracker
+ * @root:  the incoming tracker, reserved by kho_reserve_preserved()
+ * @phys:  physical address of the block
+ * @order: its order
+ *
+ * The block's bit is cleared with one atomic operation, so of two callers
+ * restoring the same block only one gets it.
+ *
+ * Return: true if the block was recorded and is taken now.
+ */
+bool kho_preserved_take(struct kho_radix_node *root, phys_addr_t phys,
+			unsigned int order)
+{
+	unsigned long *map;
+	unsigned int bit;
+
+	map = kho_preserved_bit(root, phys, order, &bit);
+	return map && test_and_clear_bit(bit, map);
+}
+
+/**
+ * kho_preserved_give - give back a block taken by kho_preserved_take()
+ * @root:  the incoming tracker
+ * @phys:  physical address of the block
+ * @order: its order
+ */
+void kho_preserved_give(struct kho_radix_node *root, phys_addr_t phys,
+			unsigned int order)
+{
+	unsigned long *map;
+	unsigned int bit;
+
+	map = kho_preserved_bit(root, phys, order, &bit);
+	if (map)
+		set_bit(bit, map);
+}
+
+/**
+ * kho_preserved_order - the order of the block preserved at an address
+ * @root: the incoming tracker, reserved by kho_reserve_preserved()
+ * @phys: physical address of the block
+ *
+ * Blocks do not overlap (kho_reserve_preserved() refuses a tracker where
+ * they do), so at most one order records a block at @phys.
+ *
+ * Return: the order, or -1 if no block is preserved (or left) at @phys.
+ */
+int kho_preserved_order(struct kho_radix_node *root, phys_addr_t phys)
+{
 	unsigned int order;
 
-	if (!phys || !PAGE_ALIGNED(phys) || !pfn_valid(PHYS_PFN(phys)))
-		return -1;
-	mark = page_private(pfn_to_page(PHYS_PFN(phys)));
-	order = mark & U32_MAX;
-	if (order > MAX_PAGE_ORDER || mark != kho_block_mark(order))
-		return -1;
-	return order;
+	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+		if (!IS_ALIGNED(phys, PAGE_SIZE << order))
+			break;
+		if (kho_preserved_test(root, phys, order))
+			return order;
+	}
+	return -1;
 }
 
 /**
  * kho_check_preserved_fdts - vet the root FDT and its subtrees in place
+ * @root:     the incoming tracker, reserved by kho_reserve_preserved()
  * @fdt:      the root FDT, checked by kho_fdt_check() and mapped
  * @fdt_phys: its physical address
  * @fdt_len:  its length, as the boot protocol gave it
  *
- * Called once kho_reserve_preserved() has reserved and marked the blocks:
+ * Called once kho_reserve_preserved() has reserved the blocks:
  * the root FDT must lie in a preserved block (else this kernel could have
  * reused its memory since it was checked), and so must every subtree it
  * lists, with a valid FDT header whose size fits in the block.  After this
@@ -617,12 +696,13 @@ static int __init kho_marked_order(phys_addr_t phys)
  *
  * Return: 0, or -EINVAL with a log line.
  */
-int __init kho_check_preserved_fdts(const void *fdt, phys_addr_t fdt_phys,
+int __init kho_check_preserved_fdts(struct kho_radix_node *root,
+				    const void *fdt, phys_addr_t fdt_phys,
 				    u64 fdt_len)
 {
 	int order, off;
 
-	order = kho_marked_order(fdt_phys);
+	order = kho_preserved_order(root, fdt_phys);
 	if (order < 0 || fdt_len > PAGE_SIZE << order) {
 		pr_err("rejecting the handover: FDT at %pa is not preserved memory\n",
 		       &fdt_phys);
@@ -638,7 +718,7 @@ int __init kho_check_preserved_fdts(const void *fdt, phys_addr_t fdt_phys,
 		prop = fdt_getprop(fdt, off, KHO_FDT_SUB_TREE_PROP_NAME, &len);
 		if (prop && len == sizeof(*prop))
 			phys = get_unaligned(prop);
-		order = kho_marked_order(phys);
+		order = phys ? kho_preserved_order(root, phys) : -1;
 		if (order >= 0) {
 			sub = phys_to_virt(phys);
 			if (!fdt_check_header(sub) &&

@@ -10,16 +10,16 @@
  * a block's interior, or what the blob says.
  *
  * The blocks go into a real tracker (its tables in arena pages after the
- * blocks'), kho_reserve_preserved() reserves them in memblock and marks
- * their head pages, then kho_check_preserved_fdts() decides.  If it
+ * blocks'), kho_reserve_preserved() reserves them (and the tracker) in
+ * memblock, then kho_check_preserved_fdts() decides.  If it
  * accepts, every subtree is looked up by name with kho_fdt_subtree() and
  * read whole, fdt_totalsize() bytes through phys_to_virt(), as the debugfs
  * blob is.
  *
  * Properties: the sound tracker is taken; no trap, no read outside the
  * arena; refused means -EINVAL, exactly one "rejecting the handover" line,
- * and kho_unreserve_preserved() leaves nothing reserved and no page
- * marked; accepted means the root FDT lies in a preserved block, and every
+ * and kho_unreserve_preserved() leaves nothing reserved and no struct
+ * page written; accepted means the root FDT lies in a preserved block, and every
  * subtree node is found and is the head of a preserved block at least
  * fdt_totalsize() long.
  */
@@ -380,15 +380,13 @@ int kho_fuzz_subtree(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(!kho_fdt_check(fdt, fdt_len, &map) && map == tracker);
 
 	/* kho_memory_init(): the blocks, then the FDTs in them */
-	err = kho_reserve_preserved(map, NULL, 0, counts, true);
+	err = kho_reserve_preserved(map, NULL, 0, counts);
 	FUZZ_ASSERT(!err);
-	for (i = 0; i < nr_blk; i++) {
-		struct page *page = pfn_to_page(PHYS_PFN(blk[i].phys));
-
-		FUZZ_ASSERT(page_private(page) == kho_block_mark(blk[i].order));
-	}
+	for (i = 0; i < nr_blk; i++)
+		FUZZ_ASSERT(kho_preserved_order(tree.root, blk[i].phys) ==
+			    (int)blk[i].order);
 	kho_log_reset();
-	err = kho_check_preserved_fdts(fdt, fdt_phys, fdt_len);
+	err = kho_check_preserved_fdts(tree.root, fdt, fdt_phys, fdt_len);
 	if (err) {
 		FUZZ_ASSERT(err == -EINVAL);
 		fuzz_refused();

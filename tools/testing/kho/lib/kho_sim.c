@@ -23,7 +23,6 @@
 #include "../shim/kho_sim.h"
 
 struct kho_sim kho_sim;
-static_assert(KHO_SIM_PAGE_MAGIC == KHO_PAGE_MAGIC);
 static struct kho_radix_tree sim_tree;
 
 bool kho_is_enabled(void)
@@ -174,10 +173,27 @@ void kho_sim_mark_preserved(phys_addr_t phys, unsigned int order)
 	kho_arena.used += nr;
 }
 
+/* The simulated restore calls find a block by its head page's mark. */
+static int sim_mark(phys_addr_t phys, unsigned int order, unsigned long nr,
+		    void *arg)
+{
+	for (; nr; nr--, phys += PAGE_SIZE << order)
+		pfn_to_page(PHYS_PFN(phys))->private =
+			KHO_SIM_PAGE_MAGIC << 32 | order;
+	return 0;
+}
+
+static bool sim_any_table(phys_addr_t phys, void *arg)
+{
+	return true;
+}
+
 /*
  * Kernel B reserves what the tracker lists with the real decoder,
  * kho_reserve_preserved() of kho_reserve.c, in the real memblock; the
- * reserved ranges then become allocated pages of the arena.
+ * reserved ranges (the tracker's pages among them) then become allocated
+ * pages of the arena, and the head page of each block is marked for the
+ * simulated restore calls (the kernel's read the tracker instead).
  */
 static int sim_reserve(phys_addr_t root)
 {
@@ -187,7 +203,7 @@ static int sim_reserve(phys_addr_t root)
 
 	kho_mb_reset();
 	memblock_add(kho_arena.base, kho_arena.size);
-	err = kho_reserve_preserved(root, NULL, 0, blocks, true);
+	err = kho_reserve_preserved(root, NULL, 0, blocks);
 	if (err)
 		return err;
 	for (i = 0; i <= KHO_ORDER_0_LOG2; i++) {
@@ -208,7 +224,8 @@ static int sim_reserve(phys_addr_t root)
 			kho_arena.used++;
 		}
 	}
-	return 0;
+	/* vetted whole by kho_reserve_preserved() */
+	return kho_radix_walk(phys_to_virt(root), sim_any_table, sim_mark, NULL);
 }
 
 int kho_sim_kexec(void)
@@ -236,13 +253,23 @@ int kho_sim_kexec(void)
 		kho_sim.boot = false;
 	}
 
-	/* the old tracker's pages are free memory in kernel B */
+	/* what kernel A used and B did not reserve is free memory in B */
 	for (i = 0; i < nr; i++) {
 		if ((was_used[i / 64] >> (i % 64) & 1) &&
 		    !(kho_arena.memmap[i].flags & KHO_PG_USED) &&
 		    kho_arena.poison)
 			memset(kho_arena.virt + i * PAGE_SIZE, 0x6b, PAGE_SIZE);
 	}
+
+	/*
+	 * Kernel B allocates above every page kernel A used, so that tests
+	 * can read what A left unreserved (its old tracker went that way
+	 * before the tracker stayed reserved).
+	 */
+	for (i = nr; i > 0 && !(was_used[(i - 1) / 64] >> ((i - 1) % 64) & 1); i--)
+		;
+	if (kho_arena.base_pfn + i > kho_arena.hint)
+		kho_arena.hint = kho_arena.base_pfn + i;
 	free(was_used);
 
 	memset(&sim_tree, 0, sizeof(sim_tree));

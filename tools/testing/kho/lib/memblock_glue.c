@@ -9,6 +9,7 @@
  * which in tools/testing/memblock is the identity and not the arena.  The
  * cost is the same doubling and copying.
  */
+#include <stdlib.h>
 #include <string.h>
 
 struct seq_file;
@@ -60,16 +61,75 @@ struct kho_mb_region {
 	unsigned int flags;
 };
 
-struct kho_mb_region *kho_mb_reserved(unsigned long i)
+static struct kho_mb_region *kho_mb_copy(struct memblock_type *type,
+					 unsigned long i)
 {
 	static struct kho_mb_region copy;
 
-	if (i >= memblock.reserved.cnt)
+	if (i >= type->cnt)
 		return NULL;
-	copy.base = memblock.reserved.regions[i].base;
-	copy.size = memblock.reserved.regions[i].size;
-	copy.flags = memblock.reserved.regions[i].flags;
+	copy.base = type->regions[i].base;
+	copy.size = type->regions[i].size;
+	copy.flags = type->regions[i].flags;
 	return &copy;
+}
+
+struct kho_mb_region *kho_mb_reserved(unsigned long i)
+{
+	return kho_mb_copy(&memblock.reserved, i);
+}
+
+/* for_each_mem_region() of the shim */
+struct kho_mb_region *kho_mb_memory(unsigned long i)
+{
+	return kho_mb_copy(&memblock.memory, i);
+}
+
+static unsigned long reserve_kho_calls;
+
+long kho_mb_reserve_kho_pfns(const unsigned long *pfns, unsigned long nr_pfns)
+{
+	reserve_kho_calls++;
+	return memblock_reserve_kho_pfns(pfns, nr_pfns);
+}
+
+unsigned long kho_mb_reserve_kho_calls(void)
+{
+	return reserve_kho_calls;
+}
+
+/* memblock_alloc() and memblock_free() of the KHO sources */
+static unsigned long allocs_live, allocs_to_fail;
+
+void *kho_mb_alloc(phys_addr_t size, phys_addr_t align)
+{
+	void *p;
+
+	if (allocs_to_fail) {
+		allocs_to_fail--;
+		return NULL;
+	}
+	p = calloc(1, size);
+	if (p)
+		allocs_live++;
+	return p;
+}
+
+void kho_mb_free(void *ptr, size_t size)
+{
+	if (ptr)
+		allocs_live--;
+	free(ptr);
+}
+
+void kho_mb_fail_allocs(unsigned long n)
+{
+	allocs_to_fail = n;
+}
+
+unsigned long kho_mb_allocs_live(void)
+{
+	return allocs_live;
 }
 
 unsigned int kho_mb_flag_noinit(void)

@@ -40,19 +40,27 @@ static bool check_arena(phys_addr_t phys, void *arg)
 	return kho_arena_has(phys, PAGE_SIZE);
 }
 
-static int visit(phys_addr_t phys, unsigned int order, void *arg)
+static int visit(phys_addr_t phys, unsigned int order, unsigned long nr,
+		 void *arg)
 {
 	struct seen *s = arg;
-	u64 key = kho_radix_encode_key(phys, order);
+	unsigned long i;
 
-	if (s->n && key <= s->last_key)
+	if (!nr)
 		s->ascending = false;
-	s->last_key = key;
-	if (s->n < s->max)
-		s->v[s->n] = (struct blk){ phys, order };
-	s->n++;
-	if (s->stop_at && s->n == s->stop_at)
-		return 7;
+	for (i = 0; i < nr; i++) {
+		phys_addr_t p = phys + i * (PAGE_SIZE << order);
+		u64 key = kho_radix_encode_key(p, order);
+
+		if (s->n && key <= s->last_key)
+			s->ascending = false;
+		s->last_key = key;
+		if (s->n < s->max)
+			s->v[s->n] = (struct blk){ p, order };
+		s->n++;
+		if (s->stop_at && s->n == s->stop_at)
+			return 7;
+	}
 	return 0;
 }
 
@@ -373,7 +381,8 @@ static bool check_refuse(phys_addr_t phys, void *arg)
 	return phys != r->bad;
 }
 
-static int visit_none(phys_addr_t phys, unsigned int order, void *arg)
+static int visit_none(phys_addr_t phys, unsigned int order, unsigned long nr,
+		      void *arg)
 {
 	return 0;
 }

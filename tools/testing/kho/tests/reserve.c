@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/libfdt.h>
@@ -48,26 +49,85 @@ static void setup(void)
 	ASSERT(!kho_radix_init(&tree));
 }
 
-static int reserve(const struct kho_scratch_area *s, unsigned int n,
-		   bool coalesce)
+static int reserve(const struct kho_scratch_area *s, unsigned int n)
 {
-	return kho_reserve_preserved(virt_to_phys(tree.root), s, n, blocks,
-				     coalesce);
+	int err = kho_reserve_preserved(virt_to_phys(tree.root), s, n, blocks);
+
+	/* the walk's bitmap is freed, whatever the outcome */
+	EXPECT_EQ(kho_mb_allocs_live(), 0);
+	return err;
+}
+
+/* The tracker's own pages, which stay reserved too. */
+#define MAX_TABLES	64
+static phys_addr_t tables[MAX_TABLES];
+static unsigned long nr_tables;
+
+static bool note_table(phys_addr_t phys, void *arg)
+{
+	if (nr_tables < MAX_TABLES)
+		tables[nr_tables] = phys;
+	nr_tables++;
+	return true;
+}
+
+static int visit_none(phys_addr_t phys, unsigned int order, unsigned long nr,
+		      void *arg)
+{
+	return 0;
+}
+
+static bool all_tables(phys_addr_t base, phys_addr_t size)
+{
+	phys_addr_t p;
+	unsigned long i;
+
+	for (p = base; p < base + size; p += PAGE_SIZE) {
+		for (i = 0; i < nr_tables && tables[i] != p; i++)
+			;
+		if (i == nr_tables)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The reserved regions (only KHO's with @kho_only) but those of the
+ * tracker's pages: how many, and the first @max of them in @r.
+ */
+static unsigned long count_regions(struct region *r, unsigned long max,
+				   bool kho_only)
+{
+	unsigned long i, n = 0;
+
+	tables[0] = virt_to_phys(tree.root);
+	nr_tables = 1;
+	ASSERT(!kho_radix_walk(tree.root, note_table, visit_none, NULL));
+	ASSERT(nr_tables <= MAX_TABLES);
+	for (i = 0; i < kho_mb_reserved_cnt(); i++) {
+		struct region x;
+
+		kho_mb_reserved_region(i, &x.base, &x.size, &x.flags);
+		if ((x.flags & MEMBLOCK_RSRV_KHO) ?
+		    all_tables(x.base, x.size) : kho_only)
+			continue;
+		if (n < max)
+			r[n] = x;
+		n++;
+	}
+	return n;
 }
 
 static unsigned long regions(struct region *r, unsigned long max)
 {
-	unsigned long i, n = kho_mb_reserved_cnt();
-
-	for (i = 0; i < n && i < max; i++)
-		kho_mb_reserved_region(i, &r[i].base, &r[i].size, &r[i].flags);
-	return n;
+	return count_regions(r, max, false);
 }
 
+/* Does the tracker, as the next kernel reads it, hold this block? */
 static bool marked(phys_addr_t phys, unsigned int order)
 {
-	return page_private(pfn_to_page(PHYS_PFN(phys))) ==
-	       kho_block_mark(order);
+	return kho_preserved_test(tree.root, phys, order) &&
+	       kho_preserved_order(tree.root, phys) == (int)order;
 }
 
 static void test_reserve_runs(void)
@@ -86,7 +146,7 @@ static void test_reserve_runs(void)
 	ASSERT(!kho_radix_add(&tree, A(3 * MiB + 4 * PAGE_SIZE), 2));
 	ASSERT(!kho_radix_add(&tree, A(4 * MiB), 9));
 
-	EXPECT_EQ(reserve(NULL, 0, true), 0);
+	EXPECT_EQ(reserve(NULL, 0), 0);
 	EXPECT_EQ(blocks[0], 16);
 	EXPECT_EQ(blocks[2], 2);
 	EXPECT_EQ(blocks[9], 1);
@@ -107,13 +167,17 @@ static void test_reserve_runs(void)
 	EXPECT_EQ(kho_log_errors(), 0);
 }
 
-/* Coalescing or not, memblock ends up the same. */
-static void test_same_as_baseline(void)
+/*
+ * memblock ends up with exactly the runs of preserved pages, computed here
+ * from the blocks themselves: sorted, maximal, one region each.
+ */
+static void test_regions_exact(void)
 {
-	struct region *a = calloc(4096, sizeof(*a)), *b = calloc(4096, sizeof(*b));
-	unsigned long na, nb, i;
+	unsigned long nr = 4096 * 4, *map = calloc(BITS_TO_LONGS(nr), sizeof(long));
+	struct region *a = calloc(4096, sizeof(*a));
+	unsigned long na, i, n = 0, start, end;
 
-	ASSERT(a && b);
+	ASSERT(a && map);
 	setup();
 	/*
 	 * 16 KiB slots, each empty or holding one block: no overlaps, as in
@@ -121,31 +185,48 @@ static void test_same_as_baseline(void)
 	 */
 	for (i = 0; i < 4096; i++) {
 		unsigned int order = kho_test_rand() % 3;
-		phys_addr_t off = i * 4 * PAGE_SIZE +
-				  (kho_test_rand() % 4 * PAGE_SIZE &
-				   ~((PAGE_SIZE << order) - 1));
+		unsigned long off = i * 4 + (kho_test_rand() % 4 &
+					     ~((1UL << order) - 1));
 
-		if (kho_test_rand() % 4)
-			ASSERT(!kho_radix_add(&tree, A(off), order));
-	}
-	ASSERT(!reserve(NULL, 0, true));
-	na = regions(a, 4096);
-	kho_mb_reset();
-	ASSERT(!memblock_add(kho_arena.base, kho_arena.size));
-	ASSERT(!reserve(NULL, 0, false));
-	nb = regions(b, 4096);
-	ASSERT(na == nb && na <= 4096);
-	EXPECT(na > 100);
-	EXPECT_EQ(kho_log_warnings(), 0);
-	for (i = 0; i < na; i++) {
-		if (a[i].base != b[i].base || a[i].size != b[i].size ||
-		    a[i].flags != b[i].flags) {
-			EXPECT_EQ(a[i].base, b[i].base);
-			break;
+		if (kho_test_rand() % 4) {
+			/* above the tracker's own pages, at the arena's start */
+			ASSERT(!kho_radix_add(&tree, A(64 * MiB + off * PAGE_SIZE),
+					      order));
+			for (start = 0; start < 1UL << order; start++)
+				map[(off + start) / BITS_PER_LONG] |=
+					1UL << ((off + start) % BITS_PER_LONG);
 		}
 	}
+	ASSERT(!reserve(NULL, 0));
+	na = regions(a, 4096);
+	EXPECT(na > 100);
+	EXPECT_EQ(kho_mb_reserve_kho_calls() > 0, true);
+	EXPECT_EQ(kho_log_warnings(), 0);
+	for (start = find_next_bit(map, nr, 0); start < nr;
+	     start = find_next_bit(map, nr, end)) {
+		end = find_next_zero_bit(map, nr, start);
+		if (n >= na || a[n].base != A(64 * MiB + start * PAGE_SIZE) ||
+		    a[n].size != (end - start) * PAGE_SIZE ||
+		    !(a[n].flags & kho_mb_flag_noinit())) {
+			EXPECT_EQ(a[n].base, A(64 * MiB + start * PAGE_SIZE));
+			break;
+		}
+		n++;
+	}
+	EXPECT_EQ(n, na);
 	free(a);
-	free(b);
+	free(map);
+}
+
+/* The walk writes no struct page. */
+static bool no_marks(void)
+{
+	unsigned long i;
+
+	for (i = 0; i < kho_arena.nr_pages; i++)
+		if (kho_arena.memmap[i].private)
+			return false;
+	return true;
 }
 
 static void expect_nothing_reserved(void)
@@ -164,30 +245,29 @@ static void test_refused(void)
 	setup();
 	ASSERT(!kho_radix_add(&tree, A(1 * MiB), 0));
 	ASSERT(!kho_radix_add(&tree, A(9 * MiB), 0));
-	EXPECT_EQ(reserve(&scratch, 1, true), -EINVAL);
+	EXPECT_EQ(reserve(&scratch, 1), -EINVAL);
 	EXPECT_LOG("bad preserved-memory map");
 	expect_nothing_reserved();
-	EXPECT(!marked(A(1 * MiB), 0));
+	EXPECT(no_marks());
 
 	/* a block outside memory */
 	setup();
 	ASSERT(!kho_radix_add(&tree, A(kho_arena.size), 0));
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
 	expect_nothing_reserved();
 
 	/* a block above MAX_PAGE_ORDER */
 	setup();
 	ASSERT(!kho_radix_add(&tree, A(0), 11));
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
 	expect_nothing_reserved();
 
 	/* the root outside memory, or in scratch */
 	setup();
-	EXPECT_EQ(kho_reserve_preserved(0x1000, NULL, 0, blocks, true),
-		  -EINVAL);
+	EXPECT_EQ(kho_reserve_preserved(0x1000, NULL, 0, blocks), -EINVAL);
 	EXPECT_LOG("bad tracker root");
-	EXPECT_EQ(kho_reserve_preserved(A(8 * MiB), &scratch, 1, blocks,
-					true), -EINVAL);
+	EXPECT_EQ(kho_reserve_preserved(A(8 * MiB), &scratch, 1, blocks),
+		  -EINVAL);
 	expect_nothing_reserved();
 
 	/* a table outside memory */
@@ -196,14 +276,14 @@ static void test_refused(void)
 	key = kho_radix_encode_key(A(0), 0);
 	node = phys_to_virt(tree.root->table[(key >> 51) & 511]);
 	node->table[(key >> 42) & 511] = 0x7fff0000000ULL;
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
 	expect_nothing_reserved();
 	EXPECT_EQ(kho_arena.traps, 0);
 }
 
 static void test_table_bound(void)
 {
-	struct kho_radix_node *self;
+	struct kho_radix_node *self, *node, *next;
 	unsigned int i;
 
 	/* a tree that links one node everywhere: bounded by memory size */
@@ -213,39 +293,45 @@ static void test_table_bound(void)
 	for (i = 0; i < 512; i++)
 		self->table[i] = virt_to_phys(self);
 	tree.root->table[2] = virt_to_phys(self);
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
 	expect_nothing_reserved();
-}
 
-static bool no_marks(void)
-{
-	unsigned long i;
+	/* more distinct (empty) leaves than this much memory can need */
+	setup();
+	node = tree.root;
+	for (i = 0; i < 4; i++) {
+		next = (void *)get_zeroed_page(GFP_KERNEL);
+		ASSERT(next);
+		node->table[i ? 0 : 2] = virt_to_phys(next);
+		node = next;
+	}
+	for (i = 0; i < 200; i++) {
+		void *leaf = (void *)get_zeroed_page(GFP_KERNEL);
 
-	for (i = 0; i < kho_arena.nr_pages; i++)
-		if (kho_arena.memmap[i].private)
-			return false;
-	return true;
+		ASSERT(leaf);
+		node->table[i] = virt_to_phys(leaf);
+	}
+	kho_log_reset();
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
+	EXPECT_LOG("rejecting the handover: tracker has more than ");
+	expect_nothing_reserved();
 }
 
 /* Blocks that overlap each other: refused, nothing left reserved. */
 static void test_overlap(void)
 {
-	int coalesce;
-
-	for (coalesce = 0; coalesce < 2; coalesce++) {
-		kho_log_reset();
-		setup();
-		ASSERT(!kho_radix_add(&tree, A(1 * MiB), 0));
-		ASSERT(!kho_radix_add(&tree, A(1 * MiB + PAGE_SIZE), 0));
-		ASSERT(!kho_radix_add(&tree, A(2 * MiB), 0));
-		ASSERT(!kho_radix_add(&tree, A(2 * MiB), 1));	/* over it */
-		ASSERT(!kho_radix_add(&tree, A(3 * MiB), 2));
-		EXPECT_EQ(reserve(NULL, 0, coalesce), -EINVAL);
-		EXPECT_LOG("overlaps");
-		expect_nothing_reserved();
-		EXPECT(no_marks());
-		EXPECT_EQ(kho_log_warnings(), 0);
-	}
+	kho_log_reset();
+	setup();
+	ASSERT(!kho_radix_add(&tree, A(1 * MiB), 0));
+	ASSERT(!kho_radix_add(&tree, A(1 * MiB + PAGE_SIZE), 0));
+	ASSERT(!kho_radix_add(&tree, A(2 * MiB), 0));
+	ASSERT(!kho_radix_add(&tree, A(2 * MiB), 1));	/* over it */
+	ASSERT(!kho_radix_add(&tree, A(3 * MiB), 2));
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
+	EXPECT_LOG("overlaps");
+	expect_nothing_reserved();
+	EXPECT(no_marks());
+	EXPECT_EQ(kho_log_warnings(), 0);
 }
 
 /*
@@ -256,45 +342,39 @@ static void test_overlap_kernel(void)
 {
 	struct region r[4];
 	unsigned int i;
-	int coalesce;
 
-	for (coalesce = 0; coalesce < 2; coalesce++) {
-		setup();
-		ASSERT(!memblock_reserve(A(5 * MiB + 7 * PAGE_SIZE), PAGE_SIZE));
-		ASSERT(!kho_radix_add(&tree, A(2 * MiB), 9));
-		for (i = 0; i < 16; i++)
-			ASSERT(!kho_radix_add(&tree, A(5 * MiB + i * PAGE_SIZE),
-					      0));
-		EXPECT_EQ(reserve(NULL, 0, coalesce), -EINVAL);
-		ASSERT(regions(r, 4) == 1);
-		EXPECT_EQ(r[0].base, A(5 * MiB + 7 * PAGE_SIZE));
-		EXPECT_EQ(r[0].size, PAGE_SIZE);
-		EXPECT_EQ(r[0].flags, 0);
-		EXPECT(no_marks());
-		EXPECT_EQ(kho_log_warnings(), 0);
-	}
+	setup();
+	ASSERT(!memblock_reserve(A(5 * MiB + 7 * PAGE_SIZE), PAGE_SIZE));
+	ASSERT(!kho_radix_add(&tree, A(2 * MiB), 9));
+	for (i = 0; i < 16; i++)
+		ASSERT(!kho_radix_add(&tree, A(5 * MiB + i * PAGE_SIZE), 0));
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
+	ASSERT(regions(r, 4) == 1);
+	EXPECT_EQ(r[0].base, A(5 * MiB + 7 * PAGE_SIZE));
+	EXPECT_EQ(r[0].size, PAGE_SIZE);
+	EXPECT_EQ(r[0].flags, 0);
+	EXPECT(no_marks());
+	EXPECT_EQ(kho_log_warnings(), 0);
 }
 
+/* An empty tree: only its root stays reserved. */
 static void test_empty_tree(void)
 {
+	struct region r[2];
+
 	setup();
-	EXPECT_EQ(reserve(NULL, 0, true), 0);
-	expect_nothing_reserved();
+	EXPECT_EQ(reserve(NULL, 0), 0);
+	EXPECT_EQ(regions(r, 2), 0);
+	ASSERT(kho_mb_reserved_cnt() == 1);
+	EXPECT_EQ(memblock_reserved_size(), PAGE_SIZE);
+	EXPECT(memblock_is_region_reserved(virt_to_phys(tree.root), PAGE_SIZE));
 }
 
 /* Regions of memblock.reserved with MEMBLOCK_RSRV_KHO. */
+/* KHO's regions of blocks, without the tracker's */
 static unsigned long kho_regions(void)
 {
-	unsigned long i, n = 0;
-	phys_addr_t base, size;
-	unsigned int flags;
-
-	for (i = 0; i < kho_mb_reserved_cnt(); i++) {
-		kho_mb_reserved_region(i, &base, &size, &flags);
-		if (flags & MEMBLOCK_RSRV_KHO)
-			n++;
-	}
-	return n;
+	return count_regions(NULL, 0, true);
 }
 
 /* ---- where the handover is ------------------------------------------- */
@@ -426,7 +506,7 @@ static void test_table_in_kernel_memory(void)
 	key = kho_radix_encode_key(A(4 * MiB), 0);
 	n4 = phys_to_virt(tree.root->table[(key >> 51) & 511]);
 	ASSERT(!memblock_reserve(n4->table[(key >> 42) & 511], PAGE_SIZE));
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
 	EXPECT_LOG("is in memory this kernel uses");
 	ASSERT(kho_mb_reserved_cnt() == 1);
 	kho_mb_reserved_region(0, &base, &size, &flags);
@@ -439,8 +519,8 @@ static void test_table_in_kernel_memory(void)
 
 /*
  * Tables linked into a DAG with empty leaves: each path is valid, but a
- * walk would read 512^4 tables.  Refused once it passes what a sound tree
- * can need on this much memory.
+ * walk would read 512^4 tables.  Refused at the second link to a table
+ * (test_table_bound covers trees of too many distinct tables).
  */
 static void test_table_dag(void)
 {
@@ -460,8 +540,9 @@ static void test_table_dag(void)
 			p[i]->table[j] = virt_to_phys(i < 3 ? p[i + 1] : leaf);
 	tree.root->table[2] = virt_to_phys(p[0]);	/* order 0 */
 	kho_log_reset();
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
-	EXPECT_LOG("rejecting the handover: tracker has more than ");
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
+	EXPECT_LOG("rejecting the handover: tracker table ");
+	EXPECT_LOG(" is linked twice or lies in a preserved block");
 	EXPECT_EQ(kho_mb_reserved_cnt(), 0);
 	EXPECT_EQ(kho_log_errors(), 1);
 }
@@ -472,6 +553,10 @@ static void test_dense_tree_in_bound(void)
 	unsigned long pfn, n = kho_arena.nr_pages;
 	unsigned int order;
 
+	/* the tracker's pages from the last MiB, the blocks below */
+	n -= 256;
+	kho_arena_window(kho_arena.base_pfn + n,
+			 kho_arena.base_pfn + kho_arena.nr_pages);
 	setup();
 	/* every page: order 0 in the first half, the largest blocks after */
 	for (pfn = 0; pfn < n; pfn += 1UL << order) {
@@ -482,7 +567,9 @@ static void test_dense_tree_in_bound(void)
 			order++;
 		ASSERT(!kho_radix_add(&tree, A(PFN_PHYS(pfn)), order));
 	}
-	EXPECT_EQ(reserve(NULL, 0, true), 0);
+	kho_arena_window(kho_arena.base_pfn,
+			 kho_arena.base_pfn + kho_arena.nr_pages);
+	EXPECT_EQ(reserve(NULL, 0), 0);
 	EXPECT_EQ(kho_log_errors(), 0);
 }
 
@@ -504,9 +591,9 @@ static void test_reserve_nomem(void)
 		ASSERT(!kho_radix_add(&tree, A(4 * MiB + 2 * i * PAGE_SIZE), 0));
 	kho_slab_fail_after = 2;
 	kho_log_reset();
-	EXPECT_EQ(reserve(NULL, 0, true), -ENOMEM);
+	EXPECT_EQ(reserve(NULL, 0), -ENOMEM);
 	kho_slab_fail_after = -1;
-	EXPECT_LOG("rejecting the handover: cannot reserve preserved memory at ");
+	EXPECT_LOG("rejecting the handover: no memory to reserve the preserved memory (-12)");
 	EXPECT_EQ(kho_log_errors(), 1);
 	EXPECT_EQ(kho_regions(), 0);
 	ASSERT(kho_mb_reserved_cnt() == 1);
@@ -519,7 +606,7 @@ static void test_reserve_nomem(void)
 		EXPECT_EQ(blocks[i], 0);
 
 	/* with room, the same tree is taken whole */
-	EXPECT_EQ(reserve(NULL, 0, true), 0);
+	EXPECT_EQ(reserve(NULL, 0), 0);
 	EXPECT_EQ(kho_regions(), 4096);
 	EXPECT_EQ(blocks[0], 4096);
 }
@@ -531,29 +618,26 @@ static void test_reserve_nomem(void)
  */
 static void test_run_across_regions(void)
 {
-	phys_addr_t base, size;
-	unsigned int flags, i;
+	struct region r[1];
+	unsigned int i;
 
 	setup();
 	ASSERT(!memblock_mark_kho_scratch(A(8 * MiB), 4 * MiB));
 	for (i = 0; i < 6 * 256; i++)
 		ASSERT(!kho_radix_add(&tree, A(7 * MiB + i * PAGE_SIZE), 0));
-	EXPECT_EQ(reserve(NULL, 0, true), 0);
-	ASSERT(kho_mb_reserved_cnt() == 1);
-	kho_mb_reserved_region(0, &base, &size, &flags);
-	EXPECT_EQ(base, A(7 * MiB));
-	EXPECT_EQ(size, 6 * MiB);
+	EXPECT_EQ(reserve(NULL, 0), 0);
+	ASSERT(regions(r, 1) == 1);
+	EXPECT_EQ(r[0].base, A(7 * MiB));
+	EXPECT_EQ(r[0].size, 6 * MiB);
 	EXPECT_EQ(blocks[0], 6 * 256);
 
 	/* the same with a page in the middle taken out of memory */
-	for (i = 0; i < kho_arena.nr_pages; i++)
-		kho_arena.memmap[i].private = 0;
 	setup();
 	ASSERT(!memblock_mark_kho_scratch(A(8 * MiB), 4 * MiB));
 	ASSERT(!memblock_remove(A(10 * MiB), PAGE_SIZE));
 	for (i = 0; i < 6 * 256; i++)
 		ASSERT(!kho_radix_add(&tree, A(7 * MiB + i * PAGE_SIZE), 0));
-	EXPECT_EQ(reserve(NULL, 0, true), -EINVAL);
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
 	EXPECT_EQ(kho_mb_reserved_cnt(), 0);
 	EXPECT(no_marks());
 }
@@ -597,41 +681,41 @@ static void test_preserved_fdts(void)
 	ASSERT(page);
 	plain = page_to_phys(page);
 	ASSERT(!fdt_create_empty_tree(page_address(page), PAGE_SIZE));
-	ASSERT(!reserve(NULL, 0, true));
+	ASSERT(!reserve(NULL, 0));
 
 	fdt = phys_to_virt(root);
 	add_subtree(fdt, "luo", sub);
 	add_subtree(fdt, "big", big);
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), 0);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), 0);
 
 	/* the root FDT itself outside preserved memory, or longer than it */
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, plain, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, plain, PAGE_SIZE), -EINVAL);
 	EXPECT_LOG("FDT at");
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, 2 * PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, 2 * PAGE_SIZE), -EINVAL);
 
 	/* a subtree in a hole, in plain RAM, not at a block's head */
 	add_subtree(fdt, "hole", 0xfed00000);
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), -EINVAL);
 	EXPECT_LOG("subtree hole at 0x00000000fed00000 is not a preserved FDT");
 	fdt_del_node(fdt, fdt_subnode_offset(fdt, 0, "hole"));
 	add_subtree(fdt, "plain", plain);
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), -EINVAL);
 	EXPECT_LOG("subtree plain at");
 	fdt_del_node(fdt, fdt_subnode_offset(fdt, 0, "plain"));
 	add_subtree(fdt, "inside", big + PAGE_SIZE);
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), -EINVAL);
 	fdt_del_node(fdt, fdt_subnode_offset(fdt, 0, "inside"));
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), 0);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), 0);
 
 	/* a subtree whose header says it is bigger than its block */
 	fdt_set_totalsize(phys_to_virt(sub), 2 * PAGE_SIZE);
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), -EINVAL);
 	EXPECT_LOG("subtree luo at");
 	fdt_set_totalsize(phys_to_virt(sub), PAGE_SIZE);
 
 	/* a preserved page that is not an FDT */
 	fdt_set_magic(phys_to_virt(sub), 0);
-	EXPECT_EQ(kho_check_preserved_fdts(fdt, root, PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(kho_check_preserved_fdts(tree.root, fdt, root, PAGE_SIZE), -EINVAL);
 	EXPECT_EQ(kho_arena.traps, 0);
 }
 
@@ -650,7 +734,7 @@ static void *racer(void *arg)
 
 	for (round = 0; round < RACE_ROUNDS; round++) {
 		pthread_barrier_wait(&race_start);
-		if (kho_block_take(pfn_to_page(PHYS_PFN(race_phys)), 0))
+		if (kho_preserved_take(tree.root, race_phys, 0))
 			race_won[me]++;
 		pthread_barrier_wait(&race_start);
 	}
@@ -658,40 +742,48 @@ static void *racer(void *arg)
 }
 
 /*
- * Two callers restoring the same block at once: the mark is consumed by
- * one atomic exchange, so exactly one of them gets it, every round.
+ * Two callers restoring the same block at once: its tracker bit is
+ * cleared by one atomic operation, so exactly one of them gets it, every
+ * round.
  */
 static void test_restore_race(void)
 {
-	struct page *page = alloc_pages(GFP_KERNEL, 0);
 	pthread_t t[2];
 	unsigned int round;
 	unsigned long i;
 
-	ASSERT(page);
-	race_phys = page_to_phys(page);
+	setup();
+	race_phys = A(4 * MiB);
+	ASSERT(!kho_radix_add(&tree, race_phys, 0));
+	ASSERT(!kho_radix_add(&tree, A(8 * MiB), MAX_PAGE_ORDER));
+	ASSERT(!reserve(NULL, 0));
 	ASSERT(!pthread_barrier_init(&race_start, NULL, 3));
 	for (i = 0; i < 2; i++)
 		ASSERT(!pthread_create(&t[i], NULL, racer, (void *)i));
 	for (round = 0; round < RACE_ROUNDS; round++) {
-		set_page_private(page, kho_block_mark(0));
+		kho_preserved_give(tree.root, race_phys, 0);
 		pthread_barrier_wait(&race_start);
 		pthread_barrier_wait(&race_start);
-		EXPECT_EQ(page_private(page), 0);
+		EXPECT(!kho_preserved_test(tree.root, race_phys, 0));
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	EXPECT_EQ(race_won[0] + race_won[1], RACE_ROUNDS);
 
-	/* an order above MAX_PAGE_ORDER is never taken */
-	set_page_private(page, kho_block_mark(MAX_PAGE_ORDER + 1));
-	EXPECT(!kho_block_take(page, MAX_PAGE_ORDER + 1));
-	set_page_private(page, 0);
+	/* the wrong order or address is never taken; the right one once */
+	EXPECT(!kho_preserved_take(tree.root, A(8 * MiB), MAX_PAGE_ORDER + 1));
+	EXPECT(!kho_preserved_take(tree.root, A(8 * MiB), 0));
+	EXPECT(!kho_preserved_take(tree.root, A(8 * MiB + PAGE_SIZE), 0));
+	EXPECT_EQ(kho_preserved_order(tree.root, A(8 * MiB)), MAX_PAGE_ORDER);
+	EXPECT(kho_preserved_take(tree.root, A(8 * MiB), MAX_PAGE_ORDER));
+	EXPECT(!kho_preserved_take(tree.root, A(8 * MiB), MAX_PAGE_ORDER));
+	EXPECT_EQ(kho_preserved_order(tree.root, A(8 * MiB)), -1);
+	kho_radix_destroy(&tree);
 }
 
 const struct kho_test kho_reserve_tests[] = {
 	KHO_TEST(test_reserve_runs),
-	KHO_TEST(test_same_as_baseline),
+	KHO_TEST(test_regions_exact),
 	KHO_TEST(test_refused),
 	KHO_TEST(test_table_bound),
 	KHO_TEST(test_overlap),

@@ -25,8 +25,21 @@ bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size);
 bool memblock_is_reserved(phys_addr_t addr);
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
 phys_addr_t memblock_end_of_DRAM(void);
-int memblock_reserve_kho(phys_addr_t base, phys_addr_t size);
+#define memblock_reserve_kho_pfns(pfns, nr)	kho_mb_reserve_kho_pfns(pfns, nr)
+long kho_mb_reserve_kho_pfns(const unsigned long *pfns, unsigned long nr_pfns);
 void memblock_unreserve_kho(void);
+
+/*
+ * Early allocations come from the C heap (calloc()); the real ones are
+ * taken from scratch memory, which the walks never read.  The glue counts
+ * calls of memblock_reserve_kho_pfns() and can make the next allocations
+ * fail (kho_mb_fail_allocs()).
+ */
+#define SMP_CACHE_BYTES		64
+#define memblock_alloc(size, align)	kho_mb_alloc(size, align)
+#define memblock_free(ptr, size)	kho_mb_free(ptr, size)
+void *kho_mb_alloc(phys_addr_t size, phys_addr_t align);
+void kho_mb_free(void *ptr, size_t size);
 
 /*
  * A copy of a reserved region, enough for for_each_reserved_mem_region():
@@ -42,6 +55,9 @@ struct memblock_region {
 struct memblock_region *kho_mb_reserved(unsigned long i);
 #define for_each_reserved_mem_region(r)					\
 	for (unsigned long __i = 0; ((r) = kho_mb_reserved(__i)); __i++)
+struct memblock_region *kho_mb_memory(unsigned long i);
+#define for_each_mem_region(r)						\
+	for (unsigned long __i = 0; ((r) = kho_mb_memory(__i)); __i++)
 
 /* ---- lib/memblock_glue.c: set-up and inspection for tests ----------- */
 
@@ -53,5 +69,10 @@ void kho_mb_reserved_region(unsigned long i, phys_addr_t *base,
 			    phys_addr_t *size, unsigned int *flags);
 /* The flag memblock_reserved_mark_noinit() sets. */
 unsigned int kho_mb_flag_noinit(void);
+/* Make the next @n memblock_alloc() calls fail. */
+void kho_mb_fail_allocs(unsigned long n);
+/* memblock_alloc() calls not freed yet; memblock_reserve_kho_pfns() calls. */
+unsigned long kho_mb_allocs_live(void);
+unsigned long kho_mb_reserve_kho_calls(void);
 
 #endif

@@ -41,6 +41,11 @@ unsigned long kho_mb_reserved_cnt(void)
 	return memblock.reserved.cnt;
 }
 
+unsigned long kho_mb_reserved_max(void)
+{
+	return memblock.reserved.max;
+}
+
 void kho_mb_reserved_region(unsigned long i, phys_addr_t *base,
 			    phys_addr_t *size, unsigned int *flags)
 {

@@ -25,7 +25,7 @@
 #include "../fuzz/targets.h"
 #include "harness.h"
 
-#define TEST_ARENA	(256ULL << 20)
+#define TEST_ARENA	(1280ULL << 20)	/* 1 GiB of every other page fits */
 #define TEST_TIMEOUT	60
 
 unsigned long kho_test_failures;

@@ -719,6 +719,41 @@ static void test_preserved_fdts(void)
 	EXPECT_EQ(kho_arena.traps, 0);
 }
 
+/*
+ * 1 GiB of every other page, the pattern of a long-lived memfd: 131072
+ * separate blocks take the linear path: one memblock call for all of
+ * them (not one per block, whose insertions into the sorted array cost
+ * n^2 / 2 region moves), one walk (each table checked once), exactly one
+ * region per block, and a reserved array grown no further than needed.
+ */
+static void test_scattered_gib(void)
+{
+	unsigned long i, n = SZ_1G / PAGE_SIZE / 2, calls;
+	struct region r[2];
+	char line[64];
+
+	setup();
+	for (i = 0; i < n; i++)
+		ASSERT(!kho_radix_add(&tree, A(64 * MiB + 2 * i * PAGE_SIZE), 0));
+	calls = kho_mb_reserve_kho_calls();
+	kho_log_reset();
+	ASSERT(!reserve(NULL, 0));
+	EXPECT_EQ(kho_mb_reserve_kho_calls() - calls, 1);
+	EXPECT_EQ(blocks[0], n);
+	EXPECT_EQ(kho_regions(), n);
+	EXPECT_EQ(regions(r, 2), n);
+	EXPECT_EQ(r[0].base, A(64 * MiB));
+	EXPECT_EQ(r[1].base, A(64 * MiB + 2 * PAGE_SIZE));
+	EXPECT(kho_mb_reserved_max() < 2 * kho_mb_reserved_cnt());
+	/* one walk: each table checked once */
+	snprintf(line, sizeof(line), "reserved %lu preserved pages and %lu tracker pages",
+		 n, tree.nodes + tree.leaves);
+	EXPECT_LOG(line);
+	EXPECT(marked(A(64 * MiB + 2 * (n - 1) * PAGE_SIZE), 0));
+	EXPECT(!marked(A(64 * MiB + PAGE_SIZE), 0));
+	kho_radix_destroy(&tree);
+}
+
 /* ---- restore ----------------------------------------------------------- */
 
 #define RACE_ROUNDS	20000
@@ -797,6 +832,7 @@ const struct kho_test kho_reserve_tests[] = {
 	KHO_TEST(test_reserve_nomem),
 	KHO_TEST(test_run_across_regions),
 	KHO_TEST(test_preserved_fdts),
+	KHO_TEST(test_scattered_gib),
 	KHO_TEST(test_restore_race),
 	{ }
 };

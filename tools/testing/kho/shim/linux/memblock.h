@@ -63,8 +63,9 @@ struct memblock_region *kho_mb_memory(unsigned long i);
 
 /* Forget every region; memory and reserved become empty. */
 void kho_mb_reset(void);
-/* Number of reserved regions, and region @i. */
+/* Number of reserved regions, room in the array for them, and region @i. */
 unsigned long kho_mb_reserved_cnt(void);
+unsigned long kho_mb_reserved_max(void);
 void kho_mb_reserved_region(unsigned long i, phys_addr_t *base,
 			    phys_addr_t *size, unsigned int *flags);
 /* The flag memblock_reserved_mark_noinit() sets. */

@@ -589,7 +589,8 @@ static void test_reserve_nomem(void)
 	ASSERT(!memblock_reserve(A(4 * MiB - PAGE_SIZE), PAGE_SIZE));
 	for (i = 0; i < 4096; i++)
 		ASSERT(!kho_radix_add(&tree, A(4 * MiB + 2 * i * PAGE_SIZE), 0));
-	kho_slab_fail_after = 2;
+	/* the reserved array's one growth fails */
+	kho_slab_fail_after = 0;
 	kho_log_reset();
 	EXPECT_EQ(reserve(NULL, 0), -ENOMEM);
 	kho_slab_fail_after = -1;
@@ -605,10 +606,19 @@ static void test_reserve_nomem(void)
 	for (i = 0; i < ARRAY_SIZE(blocks); i++)
 		EXPECT_EQ(blocks[i], 0);
 
-	/* with room, the same tree is taken whole */
+	/* no memory for the bitmap: refused as cleanly */
+	kho_mb_fail_allocs(1);
+	kho_log_reset();
+	EXPECT_EQ(reserve(NULL, 0), -ENOMEM);
+	EXPECT_LOG("rejecting the handover: no memory for a ");
+	EXPECT_EQ(kho_log_errors(), 1);
+	EXPECT_EQ(kho_mb_reserved_cnt(), 1);
+
+	/* with room, the same tree is taken whole, the array grown once */
 	EXPECT_EQ(reserve(NULL, 0), 0);
 	EXPECT_EQ(kho_regions(), 4096);
 	EXPECT_EQ(blocks[0], 4096);
+	EXPECT(kho_mb_reserved_max() <= kho_mb_reserved_cnt() + 1);
 }
 
 /*

@@ -753,14 +753,14 @@ TESTS = {
     "kho-reject-table-dag": test_kho_reject(
         "kho-reject-table-dag", "table-dag",
         "rejecting the handover: tracker table "),
-    # 32768 separate blocks need 768 KiB of memblock regions, but the
+    # 262144 separate blocks need 6 MiB of memblock regions, but the
     # 96 MiB of scratch of a 4 GiB guest hold its 64 MiB memmap and little
     # else: kernel B's reserved array cannot grow inside scratch
     "kho-reject-many-blocks": test_kho_reject(
         "kho-reject-many-blocks", "many-blocks",
         "rejecting the handover: no memory to reserve the preserved memory",
         extra="kho_scratch=16M,64M,16M test_kho.size_mb=16 "
-        "test_kho.scatter_mb=256", mem="4G", timeout=240),
+        "test_kho.scatter_mb=2048", mem="4G", timeout=300),
     "kho-damage-vmalloc-chunk": test_kho_damage(
         "kho-damage-vmalloc-chunk", "vmalloc-chunk", "vmalloc"),
     "kho-damage-array-magic": test_kho_damage(

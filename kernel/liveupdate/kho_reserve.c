@@ -301,7 +301,8 @@ static int __init kho_walk_fail(struct kho_walk_ctx *ctx, phys_addr_t phys,
 }
 
 /*
- * A tree page: RAM outside scratch, not memory this kernel reserved for
+ * A tree page: RAM in the direct map, outside scratch, not memory this
+ * kernel reserved for
  * itself (its image, its memblock arrays), not linked before nor inside a
  * block, and no more tables than a sound tree can have.  Its bit is set:
  * the tree stays reserved, for the restore calls to read.  The walk writes
@@ -315,7 +316,7 @@ static bool __init kho_check_table(phys_addr_t phys, void *arg)
 	if (++ctx->tables > ctx->max_tables)
 		return !kho_walk_fail(ctx, phys, KHO_WALK_TOO_MANY, -E2BIG);
 	if (pfn >= ctx->nr_pfns || !memblock_is_region_memory(phys, PAGE_SIZE) ||
-	    kho_in_scratch(ctx, phys, PAGE_SIZE))
+	    !memblock_is_map_memory(phys) || kho_in_scratch(ctx, phys, PAGE_SIZE))
 		return !kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
 	if (memblock_is_region_reserved(phys, PAGE_SIZE))
 		return !kho_walk_fail(ctx, phys, KHO_WALK_TABLE_USED, -EINVAL);
@@ -376,9 +377,10 @@ static void __init kho_pfn_range(struct kho_walk_ctx *ctx, phys_addr_t start,
 
 /*
  * Set (or clear again) the bits of what no block may overlap: what is not
- * RAM (partial pages included), the scratch areas and every reservation,
- * the bitmap's own among them.  Once they are cleared again the bitmap
- * holds exactly the blocks, which never overlap them.
+ * RAM in the direct map (partial pages and NOMAP regions included), the
+ * scratch areas and every reservation, the bitmap's own among them.  Once
+ * they are cleared again the bitmap holds exactly the blocks, which never
+ * overlap them.
  */
 static void __init kho_pfn_forbidden(struct kho_walk_ctx *ctx, bool set)
 {
@@ -389,6 +391,8 @@ static void __init kho_pfn_forbidden(struct kho_walk_ctx *ctx, bool set)
 	for_each_mem_region(r) {
 		phys_addr_t base = PFN_PHYS(PFN_UP(r->base));
 
+		if (memblock_is_nomap(r))
+			continue;
 		if (base > ram)
 			kho_pfn_range(ctx, ram, base, set);
 		ram = max(ram, PFN_PHYS(PFN_DOWN(r->base + r->size)));
@@ -418,6 +422,8 @@ static int __init kho_run_refused(struct kho_walk_ctx *ctx, unsigned long pfn,
 	phys_addr_t phys = PFN_PHYS(pfn), size = PFN_PHYS(end - pfn);
 
 	if (end > ctx->nr_pfns || !kho_all_ram(phys, phys + size) ||
+	    !memblock_is_map_memory(phys) ||
+	    !memblock_is_map_memory(phys + size - PAGE_SIZE) ||
 	    kho_in_scratch(ctx, phys, size))
 		return kho_walk_fail(ctx, phys, KHO_WALK_BAD, -EINVAL);
 	return kho_walk_fail(ctx, phys, KHO_WALK_OVERLAP, -EINVAL);

@@ -56,8 +56,9 @@ void kho_mb_reserved_region(unsigned long i, phys_addr_t *base,
 	*flags = r->flags;
 }
 
-/* The shim's copy of the flag the KHO sources test. */
+/* The shim's copies of the flags the KHO sources test. */
 static_assert(MEMBLOCK_RSRV_KHO == 0x80);
+static_assert(MEMBLOCK_NOMAP == 0x4);
 
 /* for_each_reserved_mem_region() of the shim: region @i, or NULL. */
 struct kho_mb_region {

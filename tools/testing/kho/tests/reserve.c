@@ -250,6 +250,24 @@ static void test_refused(void)
 	expect_nothing_reserved();
 	EXPECT(no_marks());
 
+	/* a block in memory outside the direct map (NOMAP) */
+	setup();
+	ASSERT(!memblock_mark_nomap(A(9 * MiB), MiB));
+	ASSERT(!kho_radix_add(&tree, A(9 * MiB + PAGE_SIZE), 0));
+	kho_log_reset();
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
+	EXPECT_LOG("bad preserved-memory map");
+	expect_nothing_reserved();
+
+	/* a tracker table there */
+	setup();
+	ASSERT(!kho_radix_add(&tree, A(1 * MiB), 0));
+	ASSERT(!memblock_mark_nomap(virt_to_phys(tree.root), PAGE_SIZE));
+	kho_log_reset();
+	EXPECT_EQ(reserve(NULL, 0), -EINVAL);
+	EXPECT_LOG("bad tracker root");
+	expect_nothing_reserved();
+
 	/* a block outside memory */
 	setup();
 	ASSERT(!kho_radix_add(&tree, A(kho_arena.size), 0));

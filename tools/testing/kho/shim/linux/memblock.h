@@ -16,6 +16,7 @@ int memblock_remove(phys_addr_t base, phys_addr_t size);
 int memblock_reserve(phys_addr_t base, phys_addr_t size);
 int memblock_phys_free(phys_addr_t base, phys_addr_t size);
 int memblock_reserved_mark_noinit(phys_addr_t base, phys_addr_t size);
+int memblock_mark_nomap(phys_addr_t base, phys_addr_t size);
 int memblock_mark_kho_scratch(phys_addr_t base, phys_addr_t size);
 int memblock_clear_kho_scratch(phys_addr_t base, phys_addr_t size);
 phys_addr_t memblock_phys_mem_size(void);
@@ -24,6 +25,7 @@ bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size);
 bool memblock_is_reserved(phys_addr_t addr);
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
+bool memblock_is_map_memory(phys_addr_t addr);
 phys_addr_t memblock_end_of_DRAM(void);
 #define memblock_reserve_kho_pfns(pfns, nr)	kho_mb_reserve_kho_pfns(pfns, nr)
 long kho_mb_reserve_kho_pfns(const unsigned long *pfns, unsigned long nr_pfns);
@@ -45,12 +47,18 @@ void kho_mb_free(void *ptr, size_t size);
  * A copy of a reserved region, enough for for_each_reserved_mem_region():
  * the real struct lives on the other side of the glue.
  */
+#define MEMBLOCK_NOMAP		0x4
 #define MEMBLOCK_RSRV_KHO	0x80
 struct memblock_region {
 	phys_addr_t base;
 	phys_addr_t size;
 	unsigned int flags;
 };
+
+static inline bool memblock_is_nomap(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_NOMAP;
+}
 
 struct memblock_region *kho_mb_reserved(unsigned long i);
 #define for_each_reserved_mem_region(r)					\

@@ -836,6 +836,11 @@ TESTS = {
     "kexec-load-kho-on": test_kexec("kexec-load-kho-on", "kexec-load",
                                     extra="kho=on"),
     "kho-roundtrip": test_kho("kho-roundtrip"),
+    # test_kho's folios lie above the deferred struct page boundary of
+    # each node: kernel B must initialise their struct pages
+    "kho-deferred": test_kho(
+        "kho-deferred", extra="test_kho.node_mb=32 " + DEFERRED_HUGEPAGES,
+        check=check_kho_deferred(32)),
     "kho-kexec-tools": test_kho("kho-kexec-tools", how="kexec-tools",
                                 numa=False, smp=1, mem="1G"),
     "kho-off": test_kho_off("kho-off"),
@@ -892,6 +897,11 @@ TESTS = {
     "luo-seals-pos": test_luo("luo-seals-pos", case="seals_pos"),
     "luo-late-writes": test_luo("luo-late-writes", case="late_writes"),
     "luo-large-folios": test_luo("luo-large-folios", case="large_folios"),
+    # a memfd on each node above its deferred struct page boundary
+    "luo-deferred": test_luo(
+        "luo-deferred", case="deferred", mem="2G", smp=2, numa=True,
+        extra=DEFERRED_HUGEPAGES, check=lambda run: check_luo_deferred(
+            run, 64)),
     "luo-unretrieved": test_luo("luo-unretrieved", case="unretrieved",
                                 hops=2, timeout=300),
     "luo-finish-frees": test_luo("luo-finish-frees", case="finish_frees"),

@@ -244,6 +244,13 @@ def guest_failure(run, allow_warn=False):
     A kernel warning is a failure unless @allow_warn (tests that restore
     damaged data on purpose, where KHO warns once by design).
     """
+    bugs = [t for _, t in run.lines if re.search(
+        r"\bBUG: |\bOops: |general protection fault", t)]
+    if bugs:
+        return "kernel %s%s (log %s)" % (
+            bugs[0][bugs[0].find("] ") + 2:].strip() if "] " in bugs[0]
+            else bugs[0].strip(), ", then a timeout" if run.verdict ==
+            "timeout" else "", run.log)
     if run.verdict == "timeout":
         return "guest hung: timeout after %.0f s (log %s)" % (run.seconds,
                                                               run.log)
@@ -322,21 +329,89 @@ def kernel_lines(run, marker):
 
 
 def test_kho(name, how="kexec-raw", hops=1, extra="", mem="2G", smp=2,
-             numa=True, min_mib=64):
+             numa=True, min_mib=64, check=None):
     """KHO round trip with lib/test_kho.c: preserved in A, verified in B.
 
     Kernel A preserves at least @min_mib MiB of random folios of every
     order; each later kernel restores and checks them (also after filling
     its free memory) and preserves a new generation.  The root FDT in
     debugfs must be "kho-v2" listing "test-kho", and kernel B's in/fdt must
-    be byte for byte kernel A's out/fdt.
+    be byte for byte kernel A's out/fdt.  @check(run) judges the run
+    further, once that passed.
     """
     def test():
         run = qemu(name, "kho=on khotest.test=%s khotest.hops=%d "
                    "kunit.enable=0 %s" % (how, hops, extra),
                    timeout=120 + 180 * hops, mem=mem, smp=smp, numa=numa)
-        return check_kho_run(run, hops, min_mib)
+        ok, detail = check_kho_run(run, hops, min_mib)
+        if ok and check:
+            ok, more = check(run)
+            detail = "%s; %s" % (more, detail) if ok else more
+        return ok, detail
     return test
+
+
+# kernel B's account of the struct pages it initialised for preserved
+# memory above each node's deferred struct page boundary
+DEFERRED_RE = re.compile(r"node (\d+): (\d+) preserved pages above the "
+                         r"deferred struct page boundary initialised "
+                         r"\(boundary (0x[0-9a-f]+)\)$")
+# guests of the deferred tests: hugepages= takes the lowest free memory of
+# each 1 GiB node, below its boundary (256 MiB into node 0, 1.25 GiB on
+# node 1), so that what the tests preserve next lies above it
+DEFERRED_NODES = 2
+DEFERRED_HUGEPAGES = "hugepages=0:192,1:192"
+
+
+def deferred_boundaries(run, min_pages):
+    """({node: (pages, boundary)}, None) from kernel B's KHO lines, or
+    (None, why) unless every node initialised at least @min_pages."""
+    found = {}
+    for text in by_kernel(run, "KHO: ").get(2, []):
+        m = DEFERRED_RE.match(text)
+        if m:
+            found[int(m.group(1))] = (int(m.group(2)), int(m.group(3), 16))
+    for node in range(DEFERRED_NODES):
+        if found.get(node, (0, 0))[0] < min_pages:
+            return None, "kernel B: node %d: %s preserved pages above the " \
+                "deferred struct page boundary, expected %d or more " \
+                "(log %s)" % (node, found.get(node, ("no line for",))[0],
+                              min_pages, run.log)
+    return found, None
+
+
+def check_kho_deferred(node_mb):
+    """kho-deferred: on each node, kernel B initialised the struct pages
+    of test_kho's folios above the boundary (most of node_mb MiB), and
+    test_kho restored that node's folios, reaching past the boundary."""
+    restored = re.compile(r"node (\d+): restored (\d+) folios, (\d+) "
+                          r"pages, at (0x[0-9a-f]+)-(0x[0-9a-f]+)$")
+
+    def check(run):
+        pages = (node_mb << 20) // 4096
+        found, why = deferred_boundaries(run, pages // 2)
+        if why:
+            return False, why
+        got = {}
+        for text in by_kernel(run, "test_kho: ").get(2, []):
+            m = restored.match(text)
+            if m:
+                got[int(m.group(1))] = m.groups()[1:]
+        notes = []
+        for node in range(DEFERRED_NODES):
+            init, boundary = found[node]
+            if node not in got or int(got[node][1]) < pages or \
+                    int(got[node][3], 16) <= boundary:
+                return False, "kernel B: node %d: test_kho restored %s, " \
+                    "expected %d pages or more reaching past the boundary " \
+                    "%#x (log %s)" % (node, got.get(node), pages, boundary,
+                                      run.log)
+            notes.append("node %d: %d pages above %#x initialised, %s "
+                         "pages restored at %s-%s" % (
+                             node, init, boundary, got[node][1],
+                             got[node][2], got[node][3]))
+        return True, "B " + "; ".join(notes)
+    return check
 
 
 def test_kho_memtest(name):
@@ -401,6 +476,9 @@ def check_kho_run(run, hops, min_mib, damage=None, fill=True):
     fdts = kernel_lines(run, "KHOTEST: fdt ")
     notes = []
     for stage in range(1, hops + 2):
+        why = check_cma_blocks(run, stage)
+        if why:
+            return False, why
         lines = tk.get(stage, [])
         results = [_kv(t) for t in lines if t.startswith("RESULT")]
         saved = [_kv(t) for t in lines if t.startswith("preserved")]
@@ -467,6 +545,23 @@ def check_kho_run(run, hops, min_mib, damage=None, fill=True):
                     "%d out/fdt %s (log %s)" % (stage, inn, stage - 1,
                                                 prev, run.log)
     return True, "; ".join(notes)
+
+
+def check_cma_blocks(run, stage):
+    """Why kernel @stage's MIGRATE_CMA pageblocks are not exactly those of
+    its scratch areas (as its /init counted them), or None."""
+    cma = [_kv("blocks=" + t.replace(" pageblock-pages ", " pages="))
+           for t in kernel_lines(run, "KHOTEST: cma-blocks ").get(stage, [])]
+    areas = kernel_lines(run, "KHOTEST: stats scratch ").get(stage, [])
+    if not cma or not areas:
+        return "kernel %d: no count of CMA pageblocks or scratch areas " \
+            "(log %s)" % (stage, run.log)
+    block = int(cma[0]["pages"]) * 4096
+    want = sum(int(a.split()[2], 16) for a in areas) // block
+    if int(cma[0]["blocks"]) != want:
+        return "kernel %d: %s MIGRATE_CMA pageblocks, its scratch areas " \
+            "have %d (log %s)" % (stage, cma[0]["blocks"], want, run.log)
+    return None
 
 
 def test_kho_damage(name, damage, message):
@@ -610,7 +705,8 @@ def _subtrees(fdt_lines, which):
 
 
 def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
-             timeout=240, damage=None, extra="", enabled=True, says=None):
+             timeout=240, damage=None, extra="", enabled=True, says=None,
+             smp=1, numa=False, check=None):
     """A Live Update selftest, @prog, run in each of @hops + 1 kernels.
 
     Every stage must print KTAP whose totals have passes and no failures;
@@ -619,13 +715,14 @@ def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
     and kernel B must refuse it in one "LUO: " line and boot on.  Each
     kernel must print its live update number (0, 1, ...).  With
     @enabled False (LUO turned off by @extra) there is no FDT or number
-    to check, but kernel A must log @says.
+    to check, but kernel A must log @says.  @check(run) judges the run
+    further, once that passed.
     """
     def test():
         run = qemu(name, "%s khotest.luo=%s khotest.hops=%d%s %s" % (
             LUO_CMDLINE, prog, hops,
             " khotest.luo_case=" + case if case else "", extra),
-            timeout=timeout, mem=mem)
+            timeout=timeout, mem=mem, smp=smp, numa=numa)
         failure = guest_failure(run)
         if failure:
             return False, failure
@@ -689,12 +786,29 @@ def test_luo(name, prog="luo_kexec", case=None, hops=1, mem="1G",
                         len(said), damage,
                         by_kernel(run, "LUO: ").get(2, []), run.log)
             summary.append("B: LUO: " + said[0])
+        if check:
+            ok, more = check(run)
+            if not ok:
+                return False, more
+            summary.append(more)
         if not summary or len(notes) == 1:
             return True, "; ".join(summary + notes)
         return True, "; ".join(summary) + " [KTAP of %d stages: %s]" % (
             len(notes), notes[0] if len(set(notes)) == 1 else
             ", ".join(notes))
     return test
+
+
+def check_luo_deferred(run, mib):
+    """luo-deferred: kernel B initialised most of each node's @mib MiB
+    memfd above the node's boundary."""
+    found, why = deferred_boundaries(run, (mib << 20) // 4096 // 2)
+    if why:
+        return False, why
+    return True, "B: " + "; ".join(
+        "node %d: %d pages above %#x initialised" % (n, found[n][0],
+                                                      found[n][1])
+        for n in sorted(found))
 
 
 def test_harness(name, misbehaviour, expect, timeout):
@@ -722,6 +836,11 @@ TESTS = {
     "kexec-load-kho-on": test_kexec("kexec-load-kho-on", "kexec-load",
                                     extra="kho=on"),
     "kho-roundtrip": test_kho("kho-roundtrip"),
+    # test_kho's folios lie above the deferred struct page boundary of
+    # each node: kernel B must initialise their struct pages
+    "kho-deferred": test_kho(
+        "kho-deferred", extra="test_kho.node_mb=32 " + DEFERRED_HUGEPAGES,
+        check=check_kho_deferred(32)),
     "kho-kexec-tools": test_kho("kho-kexec-tools", how="kexec-tools",
                                 numa=False, smp=1, mem="1G"),
     "kho-off": test_kho_off("kho-off"),
@@ -780,6 +899,11 @@ TESTS = {
     "luo-seals-pos": test_luo("luo-seals-pos", case="seals_pos"),
     "luo-late-writes": test_luo("luo-late-writes", case="late_writes"),
     "luo-large-folios": test_luo("luo-large-folios", case="large_folios"),
+    # a memfd on each node above its deferred struct page boundary
+    "luo-deferred": test_luo(
+        "luo-deferred", case="deferred", mem="2G", smp=2, numa=True,
+        extra=DEFERRED_HUGEPAGES, check=lambda run: check_luo_deferred(
+            run, 64)),
     "luo-unretrieved": test_luo("luo-unretrieved", case="unretrieved",
                                 hops=2, timeout=300),
     "luo-finish-frees": test_luo("luo-finish-frees", case="finish_frees"),

@@ -8,8 +8,10 @@
  * 1. If it was started by a KHO handover that carries a "test-kho" subtree,
  *    it checks the data the previous kernel left for it.  The subtree and
  *    the record array it points to are treated as untrusted input.  Each
- *    recorded folio is restored and its order and CRC32 compared with the
- *    record.  Unless test_kho.fill=0, most of the free memory is then
+ *    recorded folio is restored, its struct pages checked (the node and
+ *    zone that span it, one reference) and its order and CRC32 compared
+ *    with the record; where the folios of each node lie is logged.  Unless
+ *    test_kho.fill=0, most of the free memory is then
  *    allocated and overwritten, and every restored folio is checked again:
  *    a preserved page that was wrongly given to the page allocator shows up
  *    as a checksum mismatch.  The outcome is one console line:
@@ -17,8 +19,9 @@
  *      test_kho: RESULT status=PASS|FAIL|NONE ...
  *
  * 2. It preserves a fresh set of folios of random orders, filled with random
- *    bytes, for the next kernel, and registers this subtree (integers are
- *    native-endian u64, as everything in the KHO ABI):
+ *    bytes, for the next kernel (test_kho.size_mb MiB anywhere, or
+ *    test_kho.node_mb MiB on each node), and registers this subtree
+ *    (integers are native-endian u64, as everything in the KHO ABI):
  *
  *      / {
  *              compatible = "kho-test-v1";
@@ -78,6 +81,11 @@ static unsigned int size_mb = 64;
 module_param(size_mb, uint, 0444);
 MODULE_PARM_DESC(size_mb, "MiB of folios to preserve for the next kernel");
 
+static unsigned int node_mb;
+module_param(node_mb, uint, 0444);
+MODULE_PARM_DESC(node_mb,
+		 "MiB of folios to preserve on each node with memory, instead of size_mb");
+
 static bool fill = true;
 module_param(fill, bool, 0444);
 MODULE_PARM_DESC(fill, "Fill free memory before checking the checksums again");
@@ -135,6 +143,44 @@ struct test_kho_out {
 };
 
 static struct test_kho_in test_kho_in __initdata;
+
+/* Where the folios of one node lie, for the log. */
+struct test_kho_node {
+	unsigned long folios;
+	unsigned long pages;
+	unsigned long lo;	/* first pfn */
+	unsigned long hi;	/* last pfn + 1 */
+};
+
+static struct test_kho_node test_kho_nodes[MAX_NUMNODES] __initdata;
+
+static void __init test_kho_node_add(struct folio *folio)
+{
+	struct test_kho_node *n = &test_kho_nodes[folio_nid(folio)];
+	unsigned long pfn = folio_pfn(folio);
+
+	if (!n->folios || pfn < n->lo)
+		n->lo = pfn;
+	n->hi = max(n->hi, pfn + folio_nr_pages(folio));
+	n->folios++;
+	n->pages += folio_nr_pages(folio);
+}
+
+/* One line per node with folios; then start over. */
+static void __init test_kho_node_report(const char *done)
+{
+	struct test_kho_node *n;
+	int nid;
+
+	for_each_online_node(nid) {
+		n = &test_kho_nodes[nid];
+		if (n->folios)
+			pr_info("node %d: %s %lu folios, %lu pages, at %#llx-%#llx\n",
+				nid, done, n->folios, n->pages,
+				(u64)PFN_PHYS(n->lo), (u64)PFN_PHYS(n->hi));
+	}
+	memset(test_kho_nodes, 0, sizeof(test_kho_nodes));
+}
 
 static struct test_kho_out test_kho_out = {
 	.folios = LIST_HEAD_INIT(test_kho_out.folios),
@@ -227,6 +273,35 @@ static int __init test_kho_parse(struct test_kho_in *in, phys_addr_t phys)
 	return 0;
 }
 
+/*
+ * The struct pages of a restored folio must be those of allocated memory:
+ * of the node and zone that span the folio, not reserved, one reference.
+ * Struct pages that nothing initialised (deferred struct page init, above
+ * a node's boundary) fail this.
+ */
+static bool __init test_kho_pages_sane(struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio), nr = folio_nr_pages(folio), i;
+	enum zone_type zid = folio_zonenum(folio);
+	int nid = folio_nid(folio);
+	struct zone *zone;
+
+	if (!node_online(nid) || zid >= MAX_NR_ZONES)
+		return false;
+	zone = &NODE_DATA(nid)->node_zones[zid];
+	if (!zone_spans_pfn(zone, pfn) || !zone_spans_pfn(zone, pfn + nr - 1) ||
+	    folio_ref_count(folio) != 1)
+		return false;
+	for (i = 0; i < nr; i++) {
+		struct page *page = folio_page(folio, i);
+
+		if (page_to_nid(page) != nid || page_zonenum(page) != zid ||
+		    PageReserved(page))
+			return false;
+	}
+	return true;
+}
+
 static int __init test_kho_restore(struct test_kho_in *in)
 {
 	struct folio *folio;
@@ -249,9 +324,15 @@ static int __init test_kho_restore(struct test_kho_in *in)
 			return test_kho_fail(in, "restore phys=0x%llx order=%u",
 					     phys, order);
 		in->folios[in->restored++] = folio;
+		if (!test_kho_pages_sane(folio))
+			return test_kho_fail(in, "struct-page phys=0x%llx nid=%d zone=%d ref=%d",
+					     phys, folio_nid(folio),
+					     folio_zonenum(folio),
+					     folio_ref_count(folio));
 		if (folio_order(folio) != order)
 			return test_kho_fail(in, "order phys=0x%llx order=%u got=%u",
 					     phys, order, folio_order(folio));
+		test_kho_node_add(folio);
 		if (test_kho_csum(folio) != in->recs[i].csum)
 			return test_kho_fail(in, "checksum phys=0x%llx order=%u after=restore",
 					     phys, order);
@@ -701,8 +782,10 @@ static u64 __init test_kho_verify(void)
 
 	if (!err)
 		err = test_kho_parse(in, phys);
-	if (!err)
+	if (!err) {
 		err = test_kho_restore(in);
+		test_kho_node_report("restored");
+	}
 	if (!err)
 		err = test_kho_check_layers(in, &layers);
 	if (!err && fill) {
@@ -725,37 +808,64 @@ static u64 __init test_kho_verify(void)
 	return in->generation;
 }
 
-static struct folio * __init test_kho_alloc_folio(unsigned int order)
+/* A folio of @order or less, on @nid unless that is NUMA_NO_NODE. */
+static struct folio * __init test_kho_alloc_folio(unsigned int order, int nid)
 {
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	struct folio *folio;
 
 	for (;;) {
-		folio = folio_alloc(GFP_KERNEL | __GFP_NOWARN, order);
+		if (nid == NUMA_NO_NODE)
+			folio = folio_alloc(gfp, order);
+		else
+			folio = __folio_alloc_node(gfp | __GFP_THISNODE, order,
+						   nid);
 		if (folio || !order)
 			return folio;
 		order--;
 	}
 }
 
-static int __init test_kho_alloc_folios(struct test_kho_out *out)
+/* At least one folio, and @target bytes of them, on @nid or anywhere. */
+static int __init test_kho_alloc_on(struct test_kho_out *out, int nid,
+				    u64 target)
 {
-	u64 target = (u64)size_mb << 20;
+	unsigned long pages = nid == NUMA_NO_NODE ? totalram_pages() :
+			      node_present_pages(nid);
 	struct folio *folio;
+	u64 bytes = 0;
 
-	if (target > PFN_PHYS(totalram_pages() / 2))
+	if (target > PFN_PHYS(pages / 2))
 		return -E2BIG;
 
-	while (!out->nr || out->bytes < target) {
+	while (!bytes || bytes < target) {
 		if (out->nr == TEST_KHO_MAX_RECORDS)
 			return -E2BIG;
-		folio = test_kho_alloc_folio(get_random_u32_below(MAX_PAGE_ORDER + 1));
+		folio = test_kho_alloc_folio(get_random_u32_below(MAX_PAGE_ORDER + 1),
+					     nid);
 		if (!folio)
 			return -ENOMEM;
 		list_add_tail(&folio->lru, &out->folios);
 		out->nr++;
-		out->bytes += folio_size(folio);
+		bytes += folio_size(folio);
 		out->orders[folio_order(folio)]++;
 		cond_resched();
+	}
+	out->bytes += bytes;
+	return 0;
+}
+
+/* size_mb MiB anywhere, or node_mb MiB on each node with memory. */
+static int __init test_kho_alloc_folios(struct test_kho_out *out)
+{
+	int nid, err;
+
+	if (!node_mb)
+		return test_kho_alloc_on(out, NUMA_NO_NODE, (u64)size_mb << 20);
+	for_each_node_state(nid, N_MEMORY) {
+		err = test_kho_alloc_on(out, nid, (u64)node_mb << 20);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -874,6 +984,13 @@ static int __init test_kho_preserve(u64 generation)
 		generation, out->nr, out->bytes, orders,
 		test_kho_layers_out.vm[0].order, test_kho_ka_count(out->nr),
 		test_kho_layers_out.block_count);
+	if (node_mb) {
+		struct folio *folio;
+
+		list_for_each_entry(folio, &out->folios, lru)
+			test_kho_node_add(folio);
+		test_kho_node_report("preserved");
+	}
 	return 0;
 
 err_free_fdt:

@@ -342,18 +342,83 @@ out:
 		early_memunmap(fdt, fdt_len);
 }
 
+#ifdef CONFIG_DEFERRED_STRUCT_PAGE_INIT
+/* Struct pages kho_init_preserved_pages() initialised, per node. */
+static unsigned long kho_deferred_pages[MAX_NUMNODES] __initdata;
+
+/*
+ * memmap_init() initialised the struct pages of @nid below the node's
+ * first_deferred_pfn (all of them if it is ULONG_MAX) and left the rest to
+ * deferred init, which does only free memory: a preserved block stays
+ * reserved, so its pages from the boundary on are initialised here, once,
+ * and their pageblocks marked MIGRATE_MOVABLE as memmap_init() marks the
+ * others.
+ */
+static void __init kho_init_node_pages(unsigned long pfn, unsigned long end,
+				       int nid)
+{
+	unsigned long first = max(pfn, NODE_DATA(nid)->first_deferred_pfn);
+
+	if (first >= end)
+		return;
+	kho_deferred_pages[nid] += end - first;
+	for (pfn = first; pfn < end; pfn++) {
+		init_deferred_page(pfn, nid);
+		if (pageblock_aligned(pfn))
+			set_pageblock_migratetype(pfn_to_page(pfn),
+						  MIGRATE_MOVABLE);
+	}
+}
+
+void __init kho_init_preserved_pages(unsigned long pfn, unsigned long nr_pages)
+{
+	unsigned long end = pfn + nr_pages;
+	int nid = early_pfn_to_nid(pfn);
+
+	/* a block lies on one node unless the nodes changed since the kexec */
+	if (early_pfn_to_nid(end - 1) == nid) {
+		kho_init_node_pages(pfn, end, nid);
+		return;
+	}
+	for (; pfn < end; pfn++)
+		kho_init_node_pages(pfn, pfn + 1, early_pfn_to_nid(pfn));
+}
+
+static void __init kho_report_deferred_pages(void)
+{
+	unsigned long first;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY) {
+		first = NODE_DATA(nid)->first_deferred_pfn;
+		if (first == ULONG_MAX) {
+			pr_info("node %d: 0 preserved pages above the deferred struct page boundary initialised (none deferred)\n",
+				nid);
+			continue;
+		}
+		pr_info("node %d: %lu preserved pages above the deferred struct page boundary initialised (boundary %#llx)\n",
+			nid, kho_deferred_pages[nid], (u64)PFN_PHYS(first));
+	}
+}
+#else
 void __init kho_init_preserved_pages(unsigned long pfn, unsigned long nr_pages)
 {
 	/* without deferred struct page init, memmap_init() did them all */
 }
 
+static inline void kho_report_deferred_pages(void)
+{
+}
+#endif
+
 /**
  * kho_memory_init - reserve preserved memory and set up scratch
  *
  * Called from mm_core_init() before memblock_free_all().  On a KHO boot it
- * reserves every preserved block (without initialising its struct pages
- * again) and reuses the scratch areas it was handed; otherwise it sets
- * scratch areas aside for the next kernel.  Either way the scratch
+ * reserves every preserved block (initialising only those struct pages
+ * that deferred struct page init left and would never reach) and reuses
+ * the scratch areas it was handed; otherwise it sets scratch areas aside
+ * for the next kernel.  Either way the scratch
  * pageblocks become MIGRATE_CMA.
  */
 void __init kho_memory_init(void)
@@ -370,6 +435,7 @@ void __init kho_memory_init(void)
 			kho_unreserve_preserved(kho_in.blocks);
 			kho_in.fdt_phys = 0;
 		} else {
+			kho_report_deferred_pages();
 			kho_in.accepted = true;
 			pr_info("handover accepted\n");
 		}
@@ -582,7 +648,7 @@ static void kho_init_block(struct page *page, unsigned int order, bool folio)
 {
 	unsigned long i, nr = 1UL << order;
 
-	/* the pages were initialised by memmap_init(): refcount 1 each */
+	/* initialised by memmap_init() or kho_memory_init(): refcount 1 each */
 	for (i = 1; i < nr; i++)
 		set_page_count(page + i, folio ? 0 : 1);
 	if (folio && order)

@@ -325,6 +325,53 @@ static void report_file(const char *tag, const char *path)
 }
 
 /*
+ * How many pageblocks are MIGRATE_CMA, from each node's "Number of blocks
+ * type" table in /proc/pagetypeinfo: KHO's scratch areas are, all of them
+ * and nothing else.
+ */
+static void report_cma_blocks(void)
+{
+	static char buf[16384];
+	long pages = 0, blocks = 0;
+	int col = -1, zones = 0;
+	char *line, *next;
+
+	if (read_file("/proc/pagetypeinfo", buf, sizeof(buf)) <= 0)
+		return;
+	for (line = buf; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (!strncmp(line, "Pages per block:", 16)) {
+			pages = atol(line + 16);
+			/* a node's free page counts come next */
+			col = -1;
+		} else if (!strncmp(line, "Number of blocks type", 21)) {
+			char *word = strtok(line + 21, " ");
+
+			/* the columns after "Node N, zone NAME" */
+			for (col = 0; word && strcmp(word, "CMA"); col++)
+				word = strtok(NULL, " ");
+			if (!word)
+				col = -1;
+		} else if (col >= 0 && !strncmp(line, "Node ", 5)) {
+			char *word = strtok(line, " ");
+			int i;
+
+			/* "Node", "N,", "zone", "NAME", then the counts */
+			for (i = 0; word && i < 4 + col; i++)
+				word = strtok(NULL, " ");
+			if (word) {
+				blocks += atol(word);
+				zones++;
+			}
+		}
+	}
+	say("cma-blocks %ld pageblock-pages %ld zones %d", blocks, pages,
+	    zones);
+}
+
+/*
  * Extra arguments lib/test_kho.c asks for the next kernel (a damaged-run
  * test), or "".
  */
@@ -574,6 +621,7 @@ int main(void)
 	report_fdt("in", "/sys/kernel/debug/kho/in/fdt");
 	report_fdt("out", "/sys/kernel/debug/kho/out/fdt");
 	report_file("stats", "/sys/kernel/debug/kho/out/stats");
+	report_cma_blocks();
 
 	if (!strcmp(test, "boot"))
 		result(test, stage, 1, NULL);

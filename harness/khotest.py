@@ -143,11 +143,13 @@ def build_initramfs():
 class Run:
     """One guest boot: its verdict, its console lines with host times."""
 
-    def __init__(self, name, verdict, lines, seconds):
+    def __init__(self, name, verdict, lines, seconds, cpu_at, cpu_seconds):
         self.name = name
         self.verdict = verdict      # "exited", "panic", "timeout"
         self.lines = lines          # [(seconds since start, text), ...]
+        self.cpu_at = cpu_at        # QEMU's CPU seconds at each line
         self.seconds = seconds
+        self.cpu_seconds = cpu_seconds  # and at the end (None: unknown)
         self.log = log_path(name)
 
     def khotest(self):
@@ -171,8 +173,24 @@ class Run:
         return res
 
 
-def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
-    """Boot the test kernel with @append and judge the run."""
+def cpu_seconds(pid):
+    """User + system CPU time of process @pid (all its threads) so far."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False, cpu="max",
+         cap=None):
+    """Boot the test kernel with @append and judge the run.
+
+    The run ends as a timeout @timeout seconds after QEMU starts, or, with
+    @cap = (text, seconds), that many seconds after the first console line
+    holding text, if that comes first.
+    """
     os.makedirs(LOGS, exist_ok=True)
     cmd = ["qemu-system-x86_64", "-m", mem,
            "-smp", "%d,sockets=%d,cores=1,threads=1" % (smp, smp),
@@ -183,7 +201,7 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
     if os.environ.get("KHOTEST_KVM") == "1":
         cmd += ["-accel", "kvm", "-cpu", "host"]
     else:
-        cmd += ["-accel", "tcg", "-cpu", "max"]
+        cmd += ["-accel", "tcg", "-cpu", cpu]
     if numa:
         size = int(mem.rstrip("G")) * 1024 // smp
         for n in range(smp):
@@ -196,11 +214,12 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
                             start_new_session=True)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
-    lines, partial, verdict = [], b"", None
+    lines, cpu_at, partial, verdict = [], [], b"", None
+    end = start + timeout
     with open(os.path.join(LOGS, name + ".log"), "wb") as log:
         log.write(("# " + " ".join(cmd) + "\n").encode())
         while verdict is None:
-            left = start + timeout - time.monotonic()
+            left = end - time.monotonic()
             if left <= 0:
                 verdict = "timeout"
                 break
@@ -212,16 +231,23 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
             log.write(chunk)
             log.flush()
             now = time.monotonic() - start
+            used = cpu_seconds(proc.pid)
             partial += chunk
             *done, partial = partial.split(b"\n")
             for raw in done:
                 text = raw.decode("utf-8", "replace").rstrip("\r")
                 lines.append((now, text))
+                cpu_at.append(used)
+                if cap and cap[0] in text:
+                    end = min(end, start + now + cap[1])
+                    cap = None
                 if "Kernel panic - not syncing" in text:
                     verdict = "panic"
         if partial:
             lines.append((time.monotonic() - start,
                           partial.decode("utf-8", "replace")))
+            cpu_at.append(cpu_seconds(proc.pid))
+    used = cpu_seconds(proc.pid)
     if proc.poll() is None:
         # a panicking guest reboots and -no-reboot ends QEMU; give it a
         # moment to print the rest of the panic, then stop it for good
@@ -232,7 +258,8 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False):
             proc.wait()
     sel.close()
     proc.stdout.close()
-    return Run(name, verdict or "exited", lines, time.monotonic() - start)
+    return Run(name, verdict or "exited", lines, time.monotonic() - start,
+               cpu_at, used)
 
 
 # --------------------------------------------------------------------------

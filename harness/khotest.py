@@ -36,7 +36,7 @@ LOGS = os.path.join(OUT, "logs")
 INIT_SRC = os.path.join(TOP, "tools/testing/selftests/kho/init.c")
 LUO_SRC = os.path.join(TOP, "tools/testing/selftests/liveupdate")
 # the Live Update selftests, built static into /liveupdate/ of the initramfs
-LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo")
+LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo", "luo_bench")
 KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
 
 BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"

@@ -7,6 +7,8 @@
 #   make kernel   out/build/arch/x86/boot/bzImage
 #   make check    every test, in QEMU; ends with "N passed, N failed"
 #   make demo     a kexec from kernel A to kernel B, explained
+#   make bench    the native benchmarks (tools/testing/kho), then bench-guest
+#   make bench-guest  kexec times in QEMU with 0 to 4 GiB kept (~15 min)
 #   make clean    remove out/
 
 OUT      := $(CURDIR)/out
@@ -21,7 +23,7 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # clones at other paths share the cache: paths under the clone become relative
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all deps tree config kernel check demo clean
+.PHONY: all deps tree config kernel check demo bench bench-guest clean
 
 all: kernel
 
@@ -58,6 +60,14 @@ check: kernel
 
 demo: kernel
 	@python3 harness/khotest.py demo
+
+# benchmarks print figures and assert nothing about time
+bench: kernel
+	@$(MAKE) --no-print-directory -C tools/testing/kho bench
+	@python3 harness/khotest.py bench
+
+bench-guest: kernel
+	@python3 harness/khotest.py bench
 
 clean:
 	rm -rf $(OUT)

@@ -5,6 +5,8 @@
     khotest.py check [NAME ...]   run the tests (all by default), print one
                                   line per test and "N passed, N failed"
     khotest.py demo               a kexec from kernel A to kernel B, explained
+    khotest.py bench              kexec times with 0 to 4 GiB kept, against a
+                                  plain kexec (asserts nothing about time)
     khotest.py list               the test names
 
 Every guest runs under QEMU's TCG with a timeout; the serial console goes to
@@ -1201,9 +1203,218 @@ def demo_kho():
     return 0 if got["status"] == "PASS" else 1
 
 
+# --------------------------------------------------------------------------
+# bench: what a kexec costs with memory kept, against a plain kexec
+
+BENCH_MEM = "10G"
+# TCG runs rep movsb/stosb a byte at a time; without ERMS and FSRM the
+# kernel and libc copy and clear memory 8 bytes at a time instead, which
+# keeps the cost of touching memory closer to hardware's (and 4-8x lower)
+BENCH_CPU = "max,-erms,-fsrm"
+BENCH_KHO = "kho=on liveupdate=on test_kho.size_mb=0 test_kho.fill=0"
+# name, what kernel A keeps, its command line, luo_bench's LUO_CASE, and
+# the most (wall-clock) seconds B gets from kexec -e on
+BENCH_SCENARIOS = (
+    ("plain kexec (kho=off)", "nothing", "kho=off", "none", 120),
+    ("KHO on", "nothing", BENCH_KHO, "none", 120),
+    ("dense 1 GiB", "1 GiB in 2 MiB folios", BENCH_KHO, "dense:1024", 180),
+    ("dense 4 GiB", "4 GiB in 2 MiB folios", BENCH_KHO, "dense:4096", 240),
+    ("scattered 1 GiB", "1 GiB in 4 KiB pages", BENCH_KHO,
+     "scattered:1024", 180),
+    ("scattered 4 GiB", "4 GiB in 4 KiB pages", BENCH_KHO,
+     "scattered:4096", 240),
+)
+BENCH_KEXEC = "KHOTEST: kexec stage=1 -> stage=2"
+# the points of B's boot that are timed, by the console line that marks them
+BENCH_MARKS = (("console", re.compile(r"\] Linux version ")),
+               ("init", re.compile(r"KHOTEST: init stage=2 ")),
+               ("verified", re.compile(r"BENCH: stage=2 status=OK ")))
+
+
+def bench_one(name, cmdline, case, cap):
+    """One A -> B round trip of luo_bench; a dict of what it measured.
+
+    "wall" and "cpu" map each of BENCH_MARKS that B reached to the seconds
+    since the kexec line (host clock, and QEMU's CPU time).  A run stopped
+    at @cap has "stopped" (the same two figures when it was stopped); one
+    that failed otherwise has "error".
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    run = qemu("bench-" + slug, "%s kunit.enable=0 khotest.test=luo "
+               "khotest.luo=luo_bench khotest.luo_case=%s khotest.hops=1"
+               % (cmdline, case), timeout=1200, mem=BENCH_MEM,
+               cpu=BENCH_CPU, cap=(BENCH_KEXEC, cap))
+    r = {"log": run.log, "wall": {}, "cpu": {}}
+    t0 = c0 = None
+    for (t, text), c in zip(run.lines, run.cpu_at):
+        if t0 is None:
+            if BENCH_KEXEC in text:
+                t0, c0 = t, c
+            continue
+        for mark, pattern in BENCH_MARKS:
+            if mark not in r["wall"] and pattern.search(text):
+                r["wall"][mark] = t - t0
+                r["cpu"][mark] = c - c0
+    for stage, lines in luo_output(run).items():
+        for text in lines:
+            if text.startswith("BENCH: "):
+                r.setdefault(stage, {}).update(_kv(text))
+    # B's debugfs stats: "<order> <preserved> <incoming>" blocks
+    r["blocks"] = {}
+    for text in kernel_lines(run, "KHOTEST: stats ").get(2, []):
+        w = text.split()
+        if len(w) == 3 and w[0].isdigit() and int(w[2]):
+            r["blocks"][int(w[0])] = int(w[2])
+    b = r.get(2, {})
+    failure = guest_failure(run)
+    if run.verdict == "timeout" and t0 is not None:
+        r["stopped"] = {"wall": run.seconds - t0,
+                        "cpu": run.cpu_seconds - c0}
+    elif failure:
+        r["error"] = failure
+    elif t0 is None:
+        r["error"] = "kernel A did not kexec (log %s)" % run.log
+    elif b.get("status") != "OK" or "verified" not in r["wall"]:
+        r["error"] = "kernel B: %s (log %s)" % (
+            " ".join("%s=%s" % i for i in b.items()) or "no BENCH line",
+            run.log)
+    return r
+
+
+def _secs(r, clock, mark):
+    """"12.3 s", "> 180 s" if B was stopped before @mark, or "FAILED"."""
+    if mark in r[clock]:
+        return "%.1f s" % r[clock][mark]
+    if "stopped" in r:
+        return "> %.0f s" % r["stopped"][clock]
+    return "FAILED"
+
+
+def _ratio(r, base, clock, mark):
+    if mark not in base[clock]:
+        return "-"
+    if mark in r[clock]:
+        return "%.2fx" % (r[clock][mark] / base[clock][mark])
+    if "stopped" in r:
+        return "> %.1fx" % (r["stopped"][clock] / base[clock][mark])
+    return "-"
+
+
+def _span(r, clock, first, last):
+    got = r[clock]
+    if first in got and last in got:
+        return "%.1f s" % (got[last] - got[first])
+    return "-"
+
+
+def _blocks(blocks):
+    """{order: count} -> "262144 x 4K, 516 x 2M, ...", most first."""
+    def size(order):
+        kib = 4 << order
+        return "%dK" % kib if kib < 1024 else "%dM" % (kib >> 10)
+    return ", ".join("%d x %s" % (n, size(o))
+                     for o, n in sorted(blocks.items(), key=lambda i: -i[1]))
+
+
+def _runs(b):
+    return "%s in %s" % (b["pages"], b["runs"]) if "runs" in b else "-"
+
+
+def bench():
+    """The guest benchmark: one kexec per scenario, two tables."""
+    build_initramfs()
+    print("guest bench: kexec from kernel A to kernel B with memory kept "
+          "in a LUO memfd, one round trip per scenario: QEMU TCG, 1 CPU, "
+          "-m %s, -cpu %s; kexec -s -l --reuse-cmdline, kexec -e; load "
+          "average %.1f" % (BENCH_MEM, BENCH_CPU, os.getloadavg()[0]),
+          flush=True)
+    start = time.monotonic()
+    results = []
+    for name, kept, cmdline, case, cap in BENCH_SCENARIOS:
+        began = time.monotonic()
+        r = bench_one(name, cmdline, case, cap)
+        if "stopped" in r:
+            what = "stopped %.0f s after kexec -e%s (log %s)" % (
+                r["stopped"]["wall"], "" if "verified" in r["wall"] else
+                ", before B verified the data" if "init" in r["wall"] else
+                ", before B reached /init", r["log"])
+        else:
+            what = r.get("error", "verified in B")
+        print("  %-22s %5.0f s  %s" % (name, time.monotonic() - began, what),
+              flush=True)
+        results.append((name, kept, r))
+    base = results[0][2]
+
+    print()
+    print("| scenario | preserved | kexec -e → B /init | ratio "
+          "| kexec -e → verified | ratio |")
+    print("|---|---|---|---|---|---|")
+    for name, kept, r in results:
+        print("| %s | %s | %s | %s | %s | %s |" % (
+            name, kept, _secs(r, "cpu", "init"),
+            _ratio(r, base, "cpu", "init"), _secs(r, "cpu", "verified"),
+            _ratio(r, base, "cpu", "verified")))
+    print()
+    print("Times: QEMU's CPU time (user + system, all its threads, from "
+          "/proc/PID/stat as each console line arrives) from the line /init "
+          "prints in kernel A just before it runs kexec -e, to the first "
+          "line of kernel B's /init, and to luo_bench's line in B saying "
+          "the checksum of every byte kept matched: the work the emulator "
+          "did, which other load on the host barely changes (wall clock "
+          "is below).  Included: A's LUO reboot step (the memfd's folios "
+          "preserved), the kexec (purgatory's SHA-256 of the segments, B's "
+          "decompression), B's whole boot with KHO's reservation of the "
+          "preserved memory and, to verified, the retrieve and checksum in "
+          "B.  Not included: A's fill and kexec -s -l.  \"> N s\": B was "
+          "stopped at the scenario's cap before it got there, N s in.  "
+          "Ratios are to the plain kexec.")
+    goal = dict((n, r) for n, _, r in results)["scattered 4 GiB"]
+    met = "init" in goal["cpu"] and \
+        goal["cpu"]["init"] <= 1.2 * base["cpu"]["init"]
+    print("Goal: scattered 4 GiB at most 1.20x a plain kexec to B's /init; "
+          "measured %s: %s." % (_ratio(goal, base, "cpu", "init"),
+                                "met" if met else "not met"))
+    print()
+    print("| scenario | A: prepare | memfd pages in runs, A / B "
+          "| KHO blocks in B | → B console | console → /init "
+          "| /init → verified | wall clock: → /init, → verified |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, kept, r in results:
+        a, b = r.get(1, {}), r.get(2, {})
+        print("| %s | %s | %s / %s | %s | %s | %s | %s | %s, %s |" % (
+            name, "%.1f s" % (float(a["fill_ms"]) / 1000)
+            if "fill_ms" in a else "-",
+            _runs(a), _runs(b), _blocks(r["blocks"]) or "-",
+            _secs(r, "cpu", "console"), _span(r, "cpu", "console", "init"),
+            _span(r, "cpu", "init", "verified"), _secs(r, "wall", "init"),
+            _secs(r, "wall", "verified")))
+    print()
+    own = results[1][2]["blocks"]
+    print("A: prepare: luo_bench writing the memfd (scattered: allocating "
+          "twice the size, punching every other page) and reading its "
+          "pagemap, guest clock.  Runs: the memfd's pages in physically "
+          "contiguous runs, from /proc/self/pagemap, in A before the reboot "
+          "step and in B.  KHO blocks: incoming blocks per size in B's "
+          "debugfs stats: the memfd's folios, its folio array (a page per "
+          "512 file pages), and what every KHO boot hands over (%.1f MiB "
+          "from test_kho and LUO: the \"KHO on\" row).  → B console: from "
+          "kexec -e to B's first console line; B's console starts after its "
+          "early memory set-up (memblock, KHO's reservation of the "
+          "preserved memory, the memory map and page allocator for %s).  "
+          "These are QEMU CPU time too; wall clock: the host clock, which "
+          "includes waiting for the host's cores."
+          % (sum(n << (12 + o) for o, n in own.items()) / (1 << 20),
+             BENCH_MEM))
+    print("guest bench: %.0f s, load average %.1f at the end; logs: %s" % (
+        time.monotonic() - start, os.getloadavg()[0],
+        " ".join(r["log"] for _, _, r in results)))
+    # a run stopped at its cap is a measurement; any other failure is not
+    return 1 if any("error" in r for _, _, r in results) else 0
+
+
 def main():
     args = sys.argv[1:]
-    if not args or args[0] not in ("check", "demo", "list"):
+    if not args or args[0] not in ("check", "demo", "bench", "list"):
         sys.exit(__doc__)
     if args[0] == "list":
         print("\n".join(list(TESTS) + ["%s (fails on purpose)" % n
@@ -1211,6 +1422,8 @@ def main():
         return 0
     if not os.path.exists(BZIMAGE):
         sys.exit("khotest: no kernel at %s (run make kernel)" % BZIMAGE)
+    if args[0] == "bench":
+        return bench()
     return check(args[1:]) if args[0] == "check" else demo()
 
 

@@ -5,7 +5,7 @@
  * times the kexec from the console; this program only prepares, verifies
  * and says what it did.
  *
- * LUO_CASE selects what kernel A keeps:
+ * LUO_CASE selects what kernel A keeps (MIB is even):
  *
  *   none            nothing (a plain kexec; /dev/liveupdate is not opened)
  *   dense:MIB       MIB MiB in 2 MiB folios: shmem huge pages are turned

@@ -6,6 +6,8 @@
 #   make tree     out/linux: pinned base + project files + patches/
 #   make kernel   out/build/arch/x86/boot/bzImage
 #   make check    every test, in QEMU; ends with "N passed, N failed"
+#   make check-debug  the KHO and LUO guest tests on the debug kernel
+#                 (KASAN, UBSAN, KFENCE, lockdep, kmemleak, fault injection)
 #   make demo     a kexec from kernel A to kernel B, explained
 #   make bench    the native benchmarks (tools/testing/kho), then bench-guest
 #   make bench-guest  kexec times in QEMU with 0 to 4 GiB kept (~15 min)
@@ -16,14 +18,19 @@ BUILD    := $(OUT)/build
 TREE     := $(OUT)/linux
 JOBS     ?= 3
 KMAKE    := $(MAKE) -C $(TREE) O=$(BUILD) CC="ccache gcc" -j$(JOBS)
-FRAGMENT := harness/kho-test.config
+FRAGMENTS := harness/kho-test.config
+# the debug kernel: the test kernel's options plus the checkers, in its
+# own build folder so that neither build invalidates the other
+DEBUG_BUILD := $(OUT)/build-debug
+DEBUG_FRAGMENTS := $(FRAGMENTS) harness/kho-debug.config
 TESTS    ?=
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # clones at other paths share the cache: paths under the clone become relative
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all deps tree config kernel check demo bench bench-guest clean
+.PHONY: all deps tree config kernel kernel-debug check check-debug demo bench \
+	bench-guest clean
 
 all: kernel
 
@@ -33,16 +40,16 @@ deps:
 tree: deps
 	@bash harness/tree.sh
 
-# tinyconfig plus the fragment; regenerated only when the fragment or the
+# tinyconfig plus the fragments; regenerated only when a fragment or the
 # base changes, so an unchanged tree rebuilds nothing.
-$(BUILD)/.config: $(FRAGMENT) BASE_VERSION $(OUT)/base/.version
-	@echo "config: tinyconfig + $(FRAGMENT)"
+$(BUILD)/.config: $(FRAGMENTS) BASE_VERSION $(OUT)/base/.version
+	@echo "config: tinyconfig + $(FRAGMENTS) in $(BUILD)"
 	@mkdir -p $(BUILD)
 	@$(MAKE) -s -C $(TREE) O=$(BUILD) tinyconfig >/dev/null
 	@cd $(TREE) && scripts/kconfig/merge_config.sh -m -O $(BUILD) \
-		$(BUILD)/.config $(CURDIR)/$(FRAGMENT) >/dev/null
+		$(BUILD)/.config $(addprefix $(CURDIR)/,$(FRAGMENTS)) >/dev/null
 	@$(MAKE) -s -C $(TREE) O=$(BUILD) olddefconfig
-	@for o in $$(grep -o '^CONFIG_[A-Z0-9_]*=[ym]' $(FRAGMENT)); do \
+	@for o in $$(cat $(FRAGMENTS) | grep -o '^CONFIG_[A-Z0-9_]*=[ym]'); do \
 		grep -qx "$$o" $@ || { echo "config: $$o did not stick"; \
 		rm -f $@; exit 1; }; done
 
@@ -57,6 +64,13 @@ kernel: config
 
 check: kernel
 	@python3 harness/khotest.py check $(TESTS)
+
+kernel-debug: tree
+	@$(MAKE) --no-print-directory kernel BUILD=$(DEBUG_BUILD) \
+		FRAGMENTS="$(DEBUG_FRAGMENTS)"
+
+check-debug: kernel-debug
+	@python3 harness/khotest.py check-debug $(TESTS)
 
 demo: kernel
 	@python3 harness/khotest.py demo

@@ -4,6 +4,8 @@
 
     khotest.py check [NAME ...]   run the tests (all by default), print one
                                   line per test and "N passed, N failed"
+    khotest.py check-debug [NAME ...]  the KHO and LUO guest tests (all by
+                                  default) on the debug kernel, out/build-debug
     khotest.py demo               a kexec from kernel A to kernel B, explained
     khotest.py bench              kexec times with 0 to 4 GiB kept, against a
                                   plain kexec (asserts nothing about time)
@@ -12,6 +14,8 @@
 Every guest runs under QEMU's TCG with a timeout; the serial console goes to
 out/logs/<test>.log.  The guest's /init (tools/testing/selftests/kho/init.c)
 prints lines starting with "KHOTEST: "; the last one is the RESULT line.
+The debug kernel's runs go to out/logs-debug/, its initramfs to
+out/initramfs-debug/.
 Set KHOTEST_KVM=1 to use KVM instead of TCG (it hangs on some machines),
 KHOTEST_JOBS=N to run N guests at a time (default 3: a hanging or
 waiting guest leaves its core to the others).
@@ -42,6 +46,23 @@ LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo", "luo_bench")
 KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
 
 BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"
+
+# check-debug: the debug kernel (harness/kho-debug.config) runs everything
+# several times slower under TCG
+DEBUG = False
+TIMEOUT_SCALE = 1
+DEBUG_TIMEOUT_SCALE = 4
+
+
+def use_debug_kernel():
+    """Point the harness at out/build-debug and its own initramfs, logs."""
+    global DEBUG, TIMEOUT_SCALE, BUILD, BZIMAGE, INITRD_DIR, INITRD, LOGS
+    DEBUG, TIMEOUT_SCALE = True, DEBUG_TIMEOUT_SCALE
+    BUILD = os.path.join(OUT, "build-debug")
+    BZIMAGE = os.path.join(BUILD, "arch/x86/boot/bzImage")
+    INITRD_DIR = os.path.join(OUT, "initramfs-debug")
+    INITRD = os.path.join(INITRD_DIR, "initrd.cpio")
+    LOGS = os.path.join(OUT, "logs-debug")
 
 
 def log_path(name):
@@ -210,6 +231,7 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False, cpu="max",
             cmd += ["-object", "memory-backend-ram,id=m%d,size=%dM" % (n, size),
                     "-numa", "node,nodeid=%d,cpus=%d,memdev=m%d" % (n, n, n)]
 
+    timeout *= TIMEOUT_SCALE
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -267,19 +289,39 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False, cpu="max",
 # --------------------------------------------------------------------------
 # tests: each returns (passed, one-line detail)
 
+# What the kernel prints when something is wrong: BUG (KASAN and KFENCE
+# reports, sleeping in atomic context, bad page state), oops, UBSAN,
+# lockdep's WARNING and INFO reports, a leak kmemleak found (the guest's
+# /init prints its reports as "kmemleak stage=N | ..."), kmemleak giving
+# up.  The plain "WARNING: CPU:" of WARN() is judged apart (allow_warn).
+REPORT_RE = re.compile(r"\bBUG: |\bOops: |general protection fault|"
+                       r"\bUBSAN: |\bWARNING: (?!CPU:)|\] INFO: |"
+                       r"unreferenced object 0x|kmemleak: .*disabled")
+REPORT_LINES = 8
+TIMESTAMP_RE = re.compile(r"^\[ *\d+\.\d+\] |^KHOTEST: ")
+
+
+def quote_report(run, i):
+    """Line @i of @run and the few after it, as one line."""
+    text = [TIMESTAMP_RE.sub("", t).strip()
+            for _, t in run.lines[i:i + REPORT_LINES]]
+    quoted = " | ".join(t for t in text if t)
+    return quoted if len(quoted) < 900 else quoted[:900] + "..."
+
+
 def guest_failure(run, allow_warn=False):
     """The reason a guest did not finish normally, or None.
 
     A kernel warning is a failure unless @allow_warn (tests that restore
-    damaged data on purpose, where KHO warns once by design).
+    damaged data on purpose, where KHO warns once by design); any other
+    report (REPORT_RE) always is, quoted.  On the debug kernel, each run
+    must show that /init had kmemleak scan (see init.c).
     """
-    bugs = [t for _, t in run.lines if re.search(
-        r"\bBUG: |\bOops: |general protection fault", t)]
-    if bugs:
-        return "kernel %s%s (log %s)" % (
-            bugs[0][bugs[0].find("] ") + 2:].strip() if "] " in bugs[0]
-            else bugs[0].strip(), ", then a timeout" if run.verdict ==
-            "timeout" else "", run.log)
+    reports = [i for i, (_, t) in enumerate(run.lines) if REPORT_RE.search(t)]
+    if reports:
+        return "kernel report: %s%s (log %s)" % (
+            quote_report(run, reports[0]), ", then a timeout" if
+            run.verdict == "timeout" else "", run.log)
     if run.verdict == "timeout":
         return "guest hung: timeout after %.0f s (log %s)" % (run.seconds,
                                                               run.log)
@@ -287,9 +329,13 @@ def guest_failure(run, allow_warn=False):
         return "guest panicked (log %s)" % run.log
     if not run.results():
         return "guest ended without a RESULT line (log %s)" % run.log
-    warned = [t for _, t in run.lines if "WARNING: CPU:" in t]
+    warned = [i for i, (_, t) in enumerate(run.lines) if "WARNING: CPU:" in t]
     if warned and not allow_warn:
-        return "kernel warning: %s (log %s)" % (warned[0].strip(), run.log)
+        return "kernel warning: %s (log %s)" % (quote_report(run, warned[0]),
+                                                run.log)
+    if DEBUG and not any(re.search(r"kmemleak stage=\d+: scanned", t)
+                         for _, t in run.khotest()):
+        return "no kmemleak scan in the guest (log %s)" % run.log
     return None
 
 
@@ -1005,12 +1051,21 @@ def native(target):
     return summary
 
 
+def debug_tests():
+    """What check-debug runs by default: the KUnit suites of KHO and every
+    KHO and LUO guest test (not the harness's own misbehaving guests)."""
+    return [n for n in TESTS if n.startswith(("kunit-kho-", "kexec-", "kho-",
+                                              "luo-"))]
+
+
 def check(names):
     for n in names:
         if n not in TESTS and n not in FAILING:
             sys.exit("khotest: no test named %s (see: khotest.py list)" % n)
     passed = failed = 0
-    if not names:
+    if DEBUG:
+        names = names or debug_tests()
+    elif not names:
         # the native harness first: it needs no kernel and fails fast
         for target in ("test", "fuzz-smoke"):
             p, f = native(target)
@@ -1414,8 +1469,11 @@ def bench():
 
 def main():
     args = sys.argv[1:]
-    if not args or args[0] not in ("check", "demo", "bench", "list"):
+    if not args or args[0] not in ("check", "check-debug", "demo", "bench",
+                                   "list"):
         sys.exit(__doc__)
+    if args[0] == "check-debug":
+        use_debug_kernel()
     if args[0] == "list":
         print("\n".join(list(TESTS) + ["%s (fails on purpose)" % n
                                        for n in FAILING]))
@@ -1424,7 +1482,7 @@ def main():
         sys.exit("khotest: no kernel at %s (run make kernel)" % BZIMAGE)
     if args[0] == "bench":
         return bench()
-    return check(args[1:]) if args[0] == "check" else demo()
+    return check(args[1:]) if args[0].startswith("check") else demo()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,11 @@
  * "KHOTEST: RESULT test=NAME stage=N status=PASS|FAIL ...".  A Live Update
  * program's output is echoed as "KHOTEST: luo stage=N | <line>"; when it
  * exits 0 and the stage is not past the hops, the next kernel is kexec'd.
+ *
+ * On a kernel with kmemleak (the debug kernel), every kernel of the chain
+ * has kmemleak scan before it kexecs and before its RESULT line, and
+ * prints what it reports: "KHOTEST: kmemleak stage=N | <line>", then
+ * "KHOTEST: kmemleak stage=N: scanned <when>, <count> suspected leaks".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,6 +56,9 @@
 #define NEXT_INITRD	"/next.cpio"
 #define KEXEC_TOOL	"/sbin/kexec"
 #define LUO_DIR		"/liveupdate"
+#define KMEMLEAK	"/sys/kernel/debug/kmemleak"
+/* kmemleak reports an object only once it is 5 s old: let the last ones age */
+#define KMEMLEAK_AGE_S	6
 
 static char cmdline[4096];
 
@@ -75,6 +83,41 @@ static void power_off(void)
 		pause();
 }
 
+/*
+ * Have kmemleak scan now, if this kernel has it, and print its suspects.
+ * @when says which point of the stage this is.
+ */
+static void leak_scan(int stage, const char *when)
+{
+	char line[512];
+	int fd, leaks = 0;
+	FILE *f;
+
+	fd = open(KMEMLEAK, O_WRONLY);
+	if (fd < 0)
+		return;
+	sleep(KMEMLEAK_AGE_S);
+	if (write(fd, "scan", 4) != 4) {
+		say("kmemleak stage=%d: scan failed: %s", stage, strerror(errno));
+		close(fd);
+		return;
+	}
+	close(fd);
+	f = fopen(KMEMLEAK, "r");
+	if (!f) {
+		say("kmemleak stage=%d: cannot read: %s", stage, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		say("kmemleak stage=%d | %s", stage, line);
+		leaks += !strncmp(line, "unreferenced object", 19);
+	}
+	fclose(f);
+	say("kmemleak stage=%d: scanned %s, %d suspected leaks", stage, when,
+	    leaks);
+}
+
 static void result(const char *test, int stage, int pass, const char *fmt, ...)
 {
 	char detail[512] = "";
@@ -85,6 +128,7 @@ static void result(const char *test, int stage, int pass, const char *fmt, ...)
 		vsnprintf(detail, sizeof(detail), fmt, ap);
 		va_end(ap);
 	}
+	leak_scan(stage, "at the end");
 	say("RESULT test=%s stage=%d status=%s%s%s", test, stage,
 	    pass ? "PASS" : "FAIL", *detail ? " " : "", detail);
 	power_off();
@@ -641,6 +685,7 @@ int main(void)
 	    !strcmp(test, "kexec-load")) {
 		if (stage > hops)
 			result(test, stage, 1, "hops=%d", hops);
+		leak_scan(stage, "before the kexec");
 		ret = make_next_initrd();
 		if (!ret && !strcmp(test, "kexec-raw"))
 			ret = kexec_raw(stage + 1);
@@ -665,6 +710,7 @@ int main(void)
 			result(test, stage, 0, "prog=%s failed", prog);
 		if (stage > hops)
 			result(test, stage, 1, "prog=%s hops=%d", prog, hops);
+		leak_scan(stage, "before the kexec");
 		ret = make_next_initrd();
 		if (!ret)
 			ret = kexec_tools(stage + 1, 1);

@@ -1006,6 +1006,10 @@ TESTS = {
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 12),
 }
 
+# Tests that need the debug kernel (fault injection): check-debug only.
+DEBUG_ONLY = {
+}
+
 # Guests that misbehave, run only when named, to see a failing check.
 FAILING = {
     "guest-panic": test_kexec("guest-panic", "panic"),
@@ -1017,7 +1021,8 @@ def run_test(name):
     """Run one test; returns (passed, detail, seconds)."""
     start = time.monotonic()
     try:
-        ok, detail = (TESTS.get(name) or FAILING[name])()
+        ok, detail = (TESTS.get(name) or DEBUG_ONLY.get(name) or
+                      FAILING[name])()
     except Exception as e:      # a broken test is a failed test
         ok, detail = False, "harness error: %r" % e
     return ok, detail, time.monotonic() - start
@@ -1055,12 +1060,13 @@ def debug_tests():
     """What check-debug runs by default: the KUnit suites of KHO and every
     KHO and LUO guest test (not the harness's own misbehaving guests)."""
     return [n for n in TESTS if n.startswith(("kunit-kho-", "kexec-", "kho-",
-                                              "luo-"))]
+                                              "luo-"))] + list(DEBUG_ONLY)
 
 
 def check(names):
     for n in names:
-        if n not in TESTS and n not in FAILING:
+        if n not in TESTS and n not in FAILING and \
+                (n not in DEBUG_ONLY or not DEBUG):
             sys.exit("khotest: no test named %s (see: khotest.py list)" % n)
     passed = failed = 0
     if DEBUG:
@@ -1475,8 +1481,9 @@ def main():
     if args[0] == "check-debug":
         use_debug_kernel()
     if args[0] == "list":
-        print("\n".join(list(TESTS) + ["%s (fails on purpose)" % n
-                                       for n in FAILING]))
+        print("\n".join(list(TESTS) + ["%s (check-debug only)" % n
+                                       for n in DEBUG_ONLY] +
+                         ["%s (fails on purpose)" % n for n in FAILING]))
         return 0
     if not os.path.exists(BZIMAGE):
         sys.exit("khotest: no kernel at %s (run make kernel)" % BZIMAGE)

@@ -282,8 +282,31 @@ def qemu(name, append, timeout=120, mem="1G", smp=1, numa=False, cpu="max",
             proc.wait()
     sel.close()
     proc.stdout.close()
-    return Run(name, verdict or "exited", lines, time.monotonic() - start,
-               cpu_at, used)
+    run = Run(name, verdict or "exited", lines, time.monotonic() - start,
+              cpu_at, used)
+    RUNS.append(run)
+    return run
+
+
+# every guest booted by this process, for check-debug's closing count
+RUNS = []
+
+
+def checker_summary():
+    """check-debug's count over every guest: reports, kmemleak scans."""
+    reports = scans = leaks = kernels = 0
+    for run in RUNS:
+        for _, text in run.lines:
+            reports += bool(REPORT_RE.search(text))
+            kernels += "] Linux version " in text
+            m = re.search(r"kmemleak stage=\d+: scanned .*, (\d+) suspected",
+                          text)
+            if m:
+                scans += 1
+                leaks += int(m.group(1))
+    return ("check-debug: %d guests, %d kernels booted, %d checker reports, "
+            "%d kmemleak scans, %d suspected leaks" % (
+                len(RUNS), kernels, reports, scans, leaks))
 
 
 # --------------------------------------------------------------------------
@@ -1089,6 +1112,8 @@ def check(names):
                                             detail), flush=True)
             passed += ok
             failed += not ok
+    if DEBUG:
+        print(checker_summary())
     print("%d passed, %d failed" % (passed, failed))
     return 0 if passed and not failed else 1
 

@@ -1100,11 +1100,11 @@ def test_fault(name, case, hops, sites, timeout):
         if hops:
             b = [m for m in map(KERNEL_B_RE.match, out.get(2, [])) if m]
             if not b or b[0].group(1) != b[0].group(2) or \
-                    b[0].group(3) != "3" or b[0].group(4) != "0":
+                    b[0].group(3) != "4" or b[0].group(4) != "0":
                 return False, "kernel B: %s (log %s)" % (
                     b[0].group(0) if b else "no verification line",
                     run.log)
-            detail += "; B verified %s memfds in 2 sessions, 3 absent" % (
+            detail += "; B verified %s memfds in 2 sessions, 4 absent" % (
                 b[0].group(1))
         res = run.results()[-1]
         if res.get("status") != "PASS" or res.get("stage") != str(hops + 1):

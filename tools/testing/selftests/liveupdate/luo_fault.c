@@ -335,9 +335,10 @@ static int create_session(int dev, const char *name)
 	return fd;
 }
 
-static void site_create(int dev)
+/* One CREATE_SESSION loop, with the sessions that are open now. */
+static void loop_create(int dev, struct site *site)
 {
-	struct site s = { .name = "luo_create_session" };
+	struct site s = *site;
 	struct digest before, after, ref_before, ref_after;
 	unsigned int n, left;
 	int fd, fds, ret, t;
@@ -406,6 +407,22 @@ static void site_create(int dev)
 	}
 	if (n > MAX_N)
 		disagree(&s, n, "never completed");
+	*site = s;
+}
+
+/*
+ * CREATE_SESSION with no session, where the record chain must grow a
+ * block, and with one, where the new record fits in its block.
+ */
+static void site_create(int dev)
+{
+	struct site s = { .name = "luo_create_session" };
+	int keep;
+
+	loop_create(dev, &s);
+	keep = create_session(dev, "fault-keep");
+	loop_create(dev, &s);
+	close(keep);
 	site_done(&s);
 }
 
@@ -446,21 +463,39 @@ static int size_frozen(int fd, off_t size)
 	return 0;
 }
 
-static void site_preserve(int dev, const char *name, int memfd, off_t size)
+/* A new "fault-preserve" session, holding @other (if not -1) already. */
+static int preserve_session(int dev, int other)
+{
+	int session = create_session(dev, "fault-preserve");
+	int ret;
+
+	if (other >= 0) {
+		ret = luo_preserve_fd(session, other, 1);
+		if (ret) {
+			printf("# PRESERVE_FD: %s\n", strerror(-ret));
+			exit(1);
+		}
+	}
+	return session;
+}
+
+/* One PRESERVE_FD loop of @memfd into a session holding @other or not. */
+static void loop_preserve(int dev, struct site *site, int memfd, off_t size,
+			  int other)
 {
 	struct digest before, after, ref_before, ref_after;
-	struct site s = { .name = name };
+	struct site s = *site;
 	unsigned int n, left;
 	int session, ret;
 
-	session = create_session(dev, "fault-preserve");
+	session = preserve_session(dev, other);
 	digest_or_die(&ref_before);
 	ret = luo_preserve_fd(session, memfd, 7);
 	if (ret) {
 		disagree(&s, 0, "PRESERVE_FD failed with nothing injected: %s",
 			 strerror(-ret));
 		close(session);
-		site_done(&s);
+		*site = s;
 		return;
 	}
 	digest_or_die(&ref_after);
@@ -468,7 +503,7 @@ static void site_preserve(int dev, const char *name, int memfd, off_t size)
 
 	s.ops++;
 	for (n = 1; n <= MAX_N; n++) {
-		session = create_session(dev, "fault-preserve");
+		session = preserve_session(dev, other);
 		digest_or_die(&before);
 		nth_arm(n);
 		ret = luo_preserve_fd(session, memfd, 7);
@@ -520,6 +555,25 @@ static void site_preserve(int dev, const char *name, int memfd, off_t size)
 	}
 	if (n > MAX_N)
 		disagree(&s, n, "never completed");
+	*site = s;
+}
+
+/*
+ * PRESERVE_FD into an empty session, where the file record chain must grow
+ * a block, and into one holding a file already, where the record fits.
+ */
+static void site_preserve(int dev, const char *name, int memfd, off_t size)
+{
+	struct site s = { .name = name };
+	int other = data_memfd(LATE_SEED, 1, 1);
+
+	if (other < 0) {
+		printf("# memfd: %s\n", strerror(-other));
+		exit(1);
+	}
+	loop_preserve(dev, &s, memfd, size, -1);
+	loop_preserve(dev, &s, memfd, size, other);
+	close(other);
 	site_done(&s);
 }
 
@@ -739,7 +793,8 @@ static int stage1(int dev)
 static int stage2(int dev)
 {
 	static const char * const gone[] = {
-		"fault-create", "fault-preserve", "fault-freeze-sentinel",
+		"fault-create", "fault-keep", "fault-preserve",
+		"fault-freeze-sentinel",
 	};
 	struct site s = { .name = "luo_kernel_b" };
 	struct luo_state st;
@@ -751,7 +806,7 @@ static int stage2(int dev)
 		printf("# state session of stage 1: %s\n", strerror(-ret));
 		return 1;
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (int)ARRAY_SIZE(gone); i++) {
 		ret = luo_retrieve_session(dev, gone[i], &fd);
 		if (ret == -ENOENT)
 			absent++;

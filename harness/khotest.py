@@ -1049,7 +1049,8 @@ KHO_FAULT_SITES = ("kho_preserve_folio", "kho_preserve_pages",
 LUO_FAULT_SITES = ("luo_create_session", "luo_preserve_fd_small",
                    "luo_preserve_fd_large", "luo_freeze")
 FAULT_SITE_RE = re.compile(r"# site (\S+) ops=(\d+) injected=(\d+) "
-                           r"enomem=(\d+) absorbed=(\d+) mismatches=(\d+)$")
+                           r"enomem=(\d+) absorbed=(\d+) mismatches=(\d+)"
+                           r"(?: tables=\d+)?$")
 KERNEL_B_RE = re.compile(r"# B: 2 sessions, (\d+) of (\d+) memfds verified, "
                          r"(\d+) absent, A mismatches (\d+)$")
 
@@ -1075,9 +1076,10 @@ def judge_fault(run, out, sites):
                 "mismatches=%d" % (ops, inj, enomem, absorbed, mism)
                 if name in found else "no line", run.log)
     inj = sum(found[n][1] for n in sites)
-    return True, "%d sites, %d injected failures: %d -ENOMEM, %d " \
-        "absorbed, 0 mismatches (%s)" % (
-            len(sites), inj, sum(found[n][2] for n in sites),
+    return True, "%d sites (%d calls), %d injected failures: %d -ENOMEM, " \
+        "%d absorbed, 0 mismatches (%s)" % (
+            len(sites), sum(found[n][0] for n in sites), inj,
+            sum(found[n][2] for n in sites),
             sum(found[n][3] for n in sites),
             ", ".join("%s %d" % (n, found[n][1]) for n in sites))
 

@@ -27,7 +27,8 @@
  *	site) run in the writer's task and the write returns once they are
  *	done.  Reading gives the report of the last run, one line per site
  *	("site NAME ops=... injected=... enomem=... absorbed=...
- *	mismatches=...") and a "total" line; each mismatch is logged.
+ *	mismatches=... tables=...") and a "total" line; each mismatch is
+ *	logged.
  *
  * /sys/kernel/debug/kho_fault_test/digest (root only)
  *	The outgoing handover as it is now: the number of preserved blocks,
@@ -73,6 +74,9 @@
 /* kho_block records: three blocks of 64-byte records */
 #define KFT_BLOCK_ENTRY		64
 #define KFT_BLOCK_RECORDS	150
+
+#define KFT_SITE_FMT \
+	"site %s ops=%u injected=%u enomem=%u absorbed=%u mismatches=%u tables=%lu\n"
 
 static DEFINE_MUTEX(kft_lock);
 static char kft_report[KFT_REPORT_SIZE];
@@ -989,16 +993,32 @@ static void kft_say(const char *fmt, ...)
 	kft_report_len += n;
 }
 
-/* Called with kft_lock held. */
+/* Node and leaf pages of the outgoing tracker. */
+static unsigned long kft_tables(struct kho_stats *st)
+{
+	kho_stats(st);
+	return st->nodes + st->leaves;
+}
+
+/*
+ * Called with kft_lock held.  Each site's line also gives the tracker
+ * pages its calls added: the tracker keeps its tables until the kexec,
+ * and a call that fails on a deeper table keeps the ones it got (they
+ * hold no block), so those count here and are used by later calls.
+ */
 static int kft_run(const char *which)
 {
 	struct kft_site total = { .name = "total" }, site;
 	unsigned int i, sites = 0;
+	unsigned long tables;
+	struct kho_stats *st;
 
 	kft_before = kmalloc(sizeof(*kft_before), GFP_KERNEL);
 	kft_after = kmalloc(sizeof(*kft_after), GFP_KERNEL);
 	kft_ref = kmalloc(sizeof(*kft_ref), GFP_KERNEL);
-	if (!kft_before || !kft_after || !kft_ref) {
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!kft_before || !kft_after || !kft_ref || !st) {
+		kfree(st);
 		kfree(kft_before);
 		kfree(kft_after);
 		kfree(kft_ref);
@@ -1010,13 +1030,13 @@ static int kft_run(const char *which)
 		if (strcmp(which, "all") && strcmp(which, kft_sites[i].name))
 			continue;
 		site = (struct kft_site){ .name = kft_sites[i].name };
+		tables = kft_tables(st);
 		kft_sites[i].run(&site);
-		pr_info("site %s ops=%u injected=%u enomem=%u absorbed=%u mismatches=%u\n",
-			site.name, site.ops, site.injected, site.enomem,
-			site.absorbed, site.mismatches);
-		kft_say("site %s ops=%u injected=%u enomem=%u absorbed=%u mismatches=%u\n",
-			site.name, site.ops, site.injected, site.enomem,
-			site.absorbed, site.mismatches);
+		tables = kft_tables(st) - tables;
+		pr_info(KFT_SITE_FMT, site.name, site.ops, site.injected, site.enomem,
+			site.absorbed, site.mismatches, tables);
+		kft_say(KFT_SITE_FMT, site.name, site.ops, site.injected, site.enomem,
+			site.absorbed, site.mismatches, tables);
 		sites++;
 		total.ops += site.ops;
 		total.injected += site.injected;
@@ -1028,6 +1048,7 @@ static int kft_run(const char *which)
 		sites, total.ops, total.injected, total.enomem, total.absorbed,
 		total.mismatches);
 
+	kfree(st);
 	kfree(kft_before);
 	kfree(kft_after);
 	kfree(kft_ref);

@@ -42,7 +42,8 @@ LOGS = os.path.join(OUT, "logs")
 INIT_SRC = os.path.join(TOP, "tools/testing/selftests/kho/init.c")
 LUO_SRC = os.path.join(TOP, "tools/testing/selftests/liveupdate")
 # the Live Update selftests, built static into /liveupdate/ of the initramfs
-LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo", "luo_bench")
+LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo", "luo_bench",
+             "luo_fault")
 KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
 
 BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"
@@ -1060,8 +1061,84 @@ TESTS = {
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 12),
 }
 
+# the sites of luo_fault (tools/testing/selftests/liveupdate/luo_fault.c):
+# each allocation of each call fails in turn
+KHO_FAULT_SITES = ("kho_preserve_folio", "kho_preserve_pages",
+                   "kho_preserve_vmalloc", "kho_alloc_preserve",
+                   "kho_add_subtree", "kho_array", "kho_block")
+LUO_FAULT_SITES = ("luo_create_session", "luo_preserve_fd_small",
+                   "luo_preserve_fd_large", "luo_freeze")
+FAULT_SITE_RE = re.compile(r"# site (\S+) ops=(\d+) injected=(\d+) "
+                           r"enomem=(\d+) absorbed=(\d+) mismatches=(\d+)"
+                           r"(?: tables=\d+)?$")
+KERNEL_B_RE = re.compile(r"# B: 2 sessions, (\d+) of (\d+) memfds verified, "
+                         r"(\d+) absent, A mismatches (\d+)$")
+
+
+def judge_fault(run, out, sites):
+    """(ok, detail) of luo_fault's site lines: every site of @sites ran at
+    least one call and had at least one allocation made to fail, each
+    injected failure gave -ENOMEM or was absorbed, nothing mismatched."""
+    found = {}
+    for text in out:
+        m = FAULT_SITE_RE.match(text)
+        if m:
+            found[m.group(1)] = list(map(int, m.groups()[1:]))
+    bad = [t for t in out if t.startswith("# mismatch ")]
+    if bad:
+        return False, "%d mismatches: %s (log %s)" % (len(bad), bad[0],
+                                                      run.log)
+    for name in sites:
+        ops, inj, enomem, absorbed, mism = found.get(name, [0] * 5)
+        if not ops or not inj or mism or inj != enomem + absorbed:
+            return False, "site %s: %s (log %s)" % (
+                name, "ops=%d injected=%d enomem=%d absorbed=%d "
+                "mismatches=%d" % (ops, inj, enomem, absorbed, mism)
+                if name in found else "no line", run.log)
+    inj = sum(found[n][1] for n in sites)
+    return True, "%d sites (%d calls), %d injected failures: %d -ENOMEM, " \
+        "%d absorbed, 0 mismatches (%s)" % (
+            len(sites), sum(found[n][0] for n in sites), inj,
+            sum(found[n][2] for n in sites),
+            sum(found[n][3] for n in sites),
+            ", ".join("%s %d" % (n, found[n][1]) for n in sites))
+
+
+def test_fault(name, case, hops, sites, timeout):
+    """luo_fault (LUO_CASE=@case) on the debug kernel: the Nth allocation
+    of each preserve-side call fails, for N = 1, 2, ... (see luo_fault.c);
+    with @hops, kernel B must get exactly the sessions that were frozen."""
+    def test():
+        run = qemu(name, "%s khotest.luo=luo_fault khotest.hops=%d "
+                   "khotest.luo_case=%s" % (LUO_CMDLINE, hops, case),
+                   timeout=timeout)
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        out = luo_output(run)
+        ok, detail = judge_fault(run, out.get(1, []), sites)
+        if not ok:
+            return ok, detail
+        if hops:
+            b = [m for m in map(KERNEL_B_RE.match, out.get(2, [])) if m]
+            if not b or b[0].group(1) != b[0].group(2) or \
+                    b[0].group(3) != "4" or b[0].group(4) != "0":
+                return False, "kernel B: %s (log %s)" % (
+                    b[0].group(0) if b else "no verification line",
+                    run.log)
+            detail += "; B verified %s memfds in 2 sessions, 4 absent" % (
+                b[0].group(1))
+        res = run.results()[-1]
+        if res.get("status") != "PASS" or res.get("stage") != str(hops + 1):
+            return False, "%s (log %s)" % (res["line"], run.log)
+        return True, detail
+    return test
+
+
 # Tests that need the debug kernel (fault injection): check-debug only.
 DEBUG_ONLY = {
+    "kho-fault": test_fault("kho-fault", "kho", 0, KHO_FAULT_SITES, 300),
+    "luo-fault": test_fault("luo-fault", "luo", 1, LUO_FAULT_SITES, 300),
 }
 
 # Guests that misbehave, run only when named, to see a failing check.

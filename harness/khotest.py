@@ -954,7 +954,7 @@ def check_ten_hops(run, hops):
     fdts = kernel_lines(run, "KHOTEST: fdt ")
     out = luo_output(run)
     luo = by_kernel(run, "LUO: ")
-    made, scratch, per_kernel = {}, [], []
+    made, scratch, per_kernel, checked = {}, [], [], 0
     for stage in range(1, hops + 2):
         why = check_cma_blocks(run, stage)
         if why:
@@ -971,9 +971,16 @@ def check_ten_hops(run, hops):
         saved = [_kv(t) for t in lines if t.startswith("preserved ")]
         verified = [_kv(t) for t in lines if t.startswith("verified ")]
         carried = [_kv(t) for t in lines if t.startswith("carried ")]
-        if len(results) != 1 or len(saved) != 1:
+        tables = [_kv(t) for t in lines if t.startswith("tracker ")]
+        if len(results) != 1 or len(saved) != 1 or \
+                len(tables) != (stage > 1):
             return False, "kernel %d: test_kho said %s (log %s)" % (
                 stage, lines, run.log)
+        if tables and (not int(tables[0]["tables"]) or
+                       tables[0]["bad"] != "0"):
+            return False, "kernel %d: tracker %s (log %s)" % (
+                stage, tables[0], run.log)
+        checked += int(tables[0]["tables"]) if tables else 0
         r, new = results[0], saved[0]
         older = list(range(1, stage))
         if stage == 1 and r.get("reason") != "no-handover":
@@ -1035,19 +1042,26 @@ def check_ten_hops(run, hops):
                     "out/fdt %s (log %s)" % (stage, inn, stage - 1, prev,
                                              run.log)
     last = [t for t in out[hops + 1] if "# SUMMARY: " in t][0]
-    n, folios, nbytes = per_kernel[-1]
-    return True, "%d hops, %d kernels; kernel %d verified test_kho " \
-        "generations 1-%d byte for byte: %d folios, %d MiB, %d vmalloc " \
-        "areas, %d array entries, %d block records (each kernel " \
-        "preserved %s folios); generations verified per kernel %s; " \
-        "LUO: %s; scratch %d MiB in %s areas at every hop" % (
-            hops, hops + 1, hops + 1, n, folios, nbytes >> 20, 2 * n,
+    n = per_kernel[-1][0]
+    areas = _kv(kernel_lines(run, "KHOTEST: scratch-len ")[1][0])["areas"]
+    return True, "%d hops, %d kernels; test_kho preserved per kernel " \
+        "(folios/MiB) %s; verified per kernel (generations/folios/MiB) " \
+        "%s; kernel %d verified generations 1-%d byte for byte with %d " \
+        "vmalloc areas, %d array entries, %d block records; %d tracker " \
+        "tables' struct pages sane; LUO memfds " \
+        "kept per kernel 1-%d, %s; scratch per hop (MiB, %s areas, as " \
+        "KHO logs it) %s" % (
+            hops, hops + 1,
+            " ".join("%s/%d" % (made[g]["folios"],
+                                int(made[g]["bytes"]) >> 20)
+                     for g in sorted(made)),
+            " ".join("%d/%d/%d" % (k[0], k[1], k[2] >> 20)
+                     for k in per_kernel),
+            hops + 1, n, 2 * n,
             sum(int(made[g]["array"]) for g in made if g <= n),
-            sum(int(made[g]["blocks"]) for g in made if g <= n),
-            "/".join(made[g]["folios"] for g in sorted(made)),
-            ",".join(str(k[0]) for k in per_kernel),
-            last.split("# SUMMARY: ", 1)[1], scratch[0] >> 20,
-            _kv(kernel_lines(run, "KHOTEST: scratch-len ")[1][0])["areas"])
+            sum(int(made[g]["blocks"]) for g in made if g <= n), checked,
+            hops, last.split("# SUMMARY: ", 1)[1], areas,
+            ",".join(str(x >> 20) for x in scratch))
 
 
 def test_ten_hops(name, hops=TEN_HOPS, timeout=540):

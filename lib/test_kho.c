@@ -2,19 +2,24 @@
 /*
  * Kexec handover (KHO) round-trip test.
  *
- * Every kernel that runs with KHO enabled does two things at late_initcall
- * time:
+ * Every kernel that runs with KHO enabled does three things at
+ * late_initcall time:
  *
  * 1. If it was started by a KHO handover that carries a "test-kho" subtree,
- *    it checks the data the previous kernel left for it.  The subtree and
- *    the record array it points to are treated as untrusted input.  Each
- *    recorded folio is restored, its struct pages checked (the node and
- *    zone that span it, one reference) and its order and CRC32 compared
- *    with the record; where the folios of each node lie is logged.  Unless
+ *    it checks the data the previous kernel left for it: every generation
+ *    in the subtree.  The subtree and the record arrays it points to are
+ *    treated as untrusted input.  The struct page of each table of the
+ *    incoming tracker is checked first.  Each recorded folio is restored,
+ *    its struct pages checked (the node and zone that span it, one
+ *    reference) and its order, CRC32 and every byte compared with the
+ *    record; where the folios of each node lie is logged; then each
+ *    generation's library layers are restored and compared.  Unless
  *    test_kho.fill=0, most of the free memory is then
  *    allocated and overwritten, and every restored folio is checked again:
  *    a preserved page that was wrongly given to the page allocator shows up
- *    as a checksum mismatch.  The outcome is one console line:
+ *    as a checksum mismatch.  Each generation gets a line "test_kho:
+ *    verified generation=N ..."; the outcome is one console line, whose
+ *    first fields are those of the newest generation:
  *
  *      test_kho: RESULT status=PASS|FAIL|NONE ...
  *

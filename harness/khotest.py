@@ -1064,7 +1064,7 @@ def check_ten_hops(run, hops):
             ",".join(str(x >> 20) for x in scratch))
 
 
-def test_ten_hops(name, hops=TEN_HOPS, timeout=540):
+def test_ten_hops(name, hops=TEN_HOPS, timeout=720):
     """One chain of @hops kexec -s handovers with test_kho and the LUO
     "hops" case in every kernel.  Kernel N must verify every generation
     1..N-1 of test_kho (its folios byte for byte, both vmalloc areas, the

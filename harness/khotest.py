@@ -941,6 +941,175 @@ def check_luo_deferred(run, mib):
         for n in sorted(found))
 
 
+# kho-ten-hops: ten consecutive kexec_file handovers, eleven kernels, each
+# handing on every generation of test_kho and LUO before it and its own
+TEN_HOPS = 10
+TEN_HOPS_MIB = 16
+
+
+def ten_hops_scratch(run, stage):
+    """(bytes, None): kernel @stage's scratch size in debugfs out/scratch_len
+    (as /init reports it), which KHO's own "ready:" line must give too; or
+    (None, why)."""
+    got = [_kv(t) for t in kernel_lines(run, "KHOTEST: scratch-len ")
+           .get(stage, [])]
+    ready = [m for m in (re.match(r"ready: (\d+) scratch areas, (\d+) KiB",
+                                  t) for t in by_kernel(run, "KHO: ")
+                         .get(stage, [])) if m]
+    if len(got) != 1 or not int(got[0].get("total", "0")):
+        return None, "kernel %d: scratch-len %s (log %s)" % (stage, got,
+                                                            run.log)
+    total = int(got[0]["total"])
+    if len(ready) != 1 or int(ready[0].group(1)) != int(got[0]["areas"]) \
+            or int(ready[0].group(2)) << 10 != total:
+        return None, "kernel %d: KHO says %s, debugfs scratch_len %s " \
+            "(log %s)" % (stage, [m.group(0) for m in ready], got[0],
+                          run.log)
+    return total, None
+
+
+def check_ten_hops(run, hops):
+    """Judge the test_kho, LUO and scratch lines of every kernel of a
+    kho-ten-hops chain; (ok, detail)."""
+    tk = kernel_lines(run, "test_kho: ")
+    fdts = kernel_lines(run, "KHOTEST: fdt ")
+    out = luo_output(run)
+    luo = by_kernel(run, "LUO: ")
+    made, scratch, per_kernel, checked = {}, [], [], 0
+    for stage in range(1, hops + 2):
+        why = check_cma_blocks(run, stage)
+        if why:
+            return False, why
+        size, why = ten_hops_scratch(run, stage)
+        if why:
+            return False, why
+        if scratch and size > scratch[-1]:
+            return False, "kernel %d: scratch grew from %d to %d bytes " \
+                "(log %s)" % (stage, scratch[-1], size, run.log)
+        scratch.append(size)
+        lines = tk.get(stage, [])
+        results = [_kv(t) for t in lines if t.startswith("RESULT")]
+        saved = [_kv(t) for t in lines if t.startswith("preserved ")]
+        verified = [_kv(t) for t in lines if t.startswith("verified ")]
+        carried = [_kv(t) for t in lines if t.startswith("carried ")]
+        tables = [_kv(t) for t in lines if t.startswith("tracker ")]
+        if len(results) != 1 or len(saved) != 1 or \
+                len(tables) != (stage > 1):
+            return False, "kernel %d: test_kho said %s (log %s)" % (
+                stage, lines, run.log)
+        if tables and (not int(tables[0]["tables"]) or
+                       tables[0]["bad"] != "0"):
+            return False, "kernel %d: tracker %s (log %s)" % (
+                stage, tables[0], run.log)
+        checked += int(tables[0]["tables"]) if tables else 0
+        r, new = results[0], saved[0]
+        older = list(range(1, stage))
+        if stage == 1 and r.get("reason") != "no-handover":
+            return False, "kernel 1: test_kho %s (log %s)" % (lines, run.log)
+        if stage > 1 and (r.get("status") != "PASS" or
+                          r.get("generation") != str(stage - 1) or
+                          r.get("generations") != str(stage - 1) or
+                          int(r.get("filled", "0")) <= 0):
+            return False, "kernel %d: test_kho %s (log %s)" % (
+                stage, " ".join("%s=%s" % i for i in r.items()), run.log)
+        for what, got in (("verified", verified), ("carried", carried)):
+            gens = sorted(int(v["generation"]) for v in got)
+            if gens != older:
+                return False, "kernel %d %s generations %s, expected %s " \
+                    "(log %s)" % (stage, what, gens, older, run.log)
+            for v in got:
+                want = made[int(v["generation"])]
+                keys = ("folios", "bytes", "vmalloc", "array", "blocks")
+                if any(v.get(k) != want[k] for k in keys) or \
+                        "rejected" in v:
+                    return False, "kernel %d %s %s, generation %s was %s " \
+                        "(log %s)" % (stage, what, v, v["generation"],
+                                      want, run.log)
+        if new.get("generation") != str(stage) or \
+                new.get("carried") != str(stage - 1) or \
+                int(new["bytes"]) < TEN_HOPS_MIB << 20:
+            return False, "kernel %d preserved %s (log %s)" % (stage, new,
+                                                               run.log)
+        made[stage] = dict(new, vmalloc="2")
+        per_kernel.append((len(verified),
+                           sum(int(v["folios"]) for v in verified),
+                           sum(int(v["bytes"]) for v in verified)))
+        ok, note = judge_ktap(out.get(stage, []))
+        if not ok:
+            return False, "stage %d: %s (log %s)" % (stage, note, run.log)
+        summary = [t for t in out.get(stage, []) if "# SUMMARY: " in t]
+        want = ["stage %d verified %d memfds" % (stage, stage - 1)] \
+            if stage > 1 else []
+        if stage <= hops:
+            want.append("stage %d kept %d memfds" % (stage, stage))
+        if len(summary) != len(want) or any(
+                w not in t for w, t in zip(want, summary)):
+            return False, "stage %d: LUO said %s, expected %s (log %s)" % (
+                stage, summary, want, run.log)
+        number = [t for t in luo.get(stage, [])
+                  if t.startswith("live update number ")]
+        if len(number) != 1 or not number[0].startswith(
+                "live update number %d" % (stage - 1)):
+            return False, "kernel %d: %s (log %s)" % (stage, number,
+                                                      run.log)
+        if stage > 1:
+            prev = [_kv(t) for t in fdts.get(stage - 1, [])
+                    if t.startswith("luo-out")]
+            inn = [_kv(t) for t in fdts.get(stage, []) if t.startswith("in")]
+            subs = prev[0].get("subtrees", "").split(",") if prev else []
+            if not inn or not prev or inn[0]["crc"] != prev[0]["crc"] or \
+                    "test-kho" not in subs or "LUO" not in subs:
+                return False, "kernel %d in/fdt %s is not kernel %d's " \
+                    "out/fdt %s (log %s)" % (stage, inn, stage - 1, prev,
+                                             run.log)
+    last = [t for t in out[hops + 1] if "# SUMMARY: " in t][0]
+    n = per_kernel[-1][0]
+    areas = _kv(kernel_lines(run, "KHOTEST: scratch-len ")[1][0])["areas"]
+    return True, "%d hops, %d kernels; test_kho preserved per kernel " \
+        "(folios/MiB) %s; verified per kernel (generations/folios/MiB) " \
+        "%s; kernel %d verified generations 1-%d byte for byte with %d " \
+        "vmalloc areas, %d array entries, %d block records; %d tracker " \
+        "tables' struct pages sane; LUO memfds " \
+        "kept per kernel 1-%d, %s; scratch per hop (MiB, %s areas, as " \
+        "KHO logs it) %s" % (
+            hops, hops + 1,
+            " ".join("%s/%d" % (made[g]["folios"],
+                                int(made[g]["bytes"]) >> 20)
+                     for g in sorted(made)),
+            " ".join("%d/%d/%d" % (k[0], k[1], k[2] >> 20)
+                     for k in per_kernel),
+            hops + 1, n, 2 * n,
+            sum(int(made[g]["array"]) for g in made if g <= n),
+            sum(int(made[g]["blocks"]) for g in made if g <= n), checked,
+            hops, last.split("# SUMMARY: ", 1)[1], areas,
+            ",".join(str(x >> 20) for x in scratch))
+
+
+def test_ten_hops(name, hops=TEN_HOPS, timeout=720):
+    """One chain of @hops kexec -s handovers with test_kho and the LUO
+    "hops" case in every kernel.  Kernel N must verify every generation
+    1..N-1 of test_kho (its folios byte for byte, both vmalloc areas, the
+    kho_array and the kho_block chain, each as kernel G made it) and of
+    LUO (one memfd per generation, huge and small folios), hand all of it
+    on and add generation N; the scratch areas, inherited hop to hop, must
+    be non-zero and never grow, in debugfs and in KHO's own log line.
+    """
+    def test():
+        run = qemu(name, "kho=on liveupdate=on kunit.enable=0 "
+                   "khotest.test=luo khotest.luo=luo_kexec "
+                   "khotest.luo_case=hops khotest.hops=%d "
+                   "test_kho.size_mb=%d" % (hops, TEN_HOPS_MIB),
+                   timeout=timeout, mem="1G")
+        failure = guest_failure(run)
+        if failure:
+            return False, failure
+        res = run.results()[-1]
+        if res.get("status") != "PASS" or res.get("stage") != str(hops + 1):
+            return False, "%s (log %s)" % (res["line"], run.log)
+        return check_ten_hops(run, hops)
+    return test
+
+
 def test_harness(name, misbehaviour, expect, timeout):
     """The harness itself: a guest that panics or hangs must be caught."""
     def test():
@@ -1016,6 +1185,8 @@ TESTS = {
         "kho-damage-array-magic", "array-magic", "kho_array"),
     "kho-damage-block-cycle": test_kho_damage(
         "kho-damage-block-cycle", "block-cycle", "kho_block"),
+    # ten kexec -s hops: every generation of test_kho and LUO carried on
+    "kho-ten-hops": test_ten_hops("kho-ten-hops"),
     "luo-api": test_luo("luo-api", prog="liveupdate_api", hops=0,
                         timeout=300),
     "luo-one-memfd": test_luo("luo-one-memfd", case="one_memfd"),

@@ -2,36 +2,54 @@
 /*
  * Kexec handover (KHO) round-trip test.
  *
- * Every kernel that runs with KHO enabled does two things at late_initcall
- * time:
+ * Every kernel that runs with KHO enabled does three things at
+ * late_initcall time:
  *
  * 1. If it was started by a KHO handover that carries a "test-kho" subtree,
- *    it checks the data the previous kernel left for it.  The subtree and
- *    the record array it points to are treated as untrusted input.  Each
- *    recorded folio is restored, its struct pages checked (the node and
- *    zone that span it, one reference) and its order and CRC32 compared
- *    with the record; where the folios of each node lie is logged.  Unless
+ *    it checks the data the previous kernel left for it: every generation
+ *    in the subtree.  The subtree and the record arrays it points to are
+ *    treated as untrusted input.  The struct page of each table of the
+ *    incoming tracker is checked first.  Each recorded folio is restored,
+ *    its struct pages checked (the node and zone that span it, one
+ *    reference) and its order, CRC32 and every byte compared with the
+ *    record; where the folios of each node lie is logged; then each
+ *    generation's library layers are restored and compared.  Unless
  *    test_kho.fill=0, most of the free memory is then
  *    allocated and overwritten, and every restored folio is checked again:
  *    a preserved page that was wrongly given to the page allocator shows up
- *    as a checksum mismatch.  The outcome is one console line:
+ *    as a checksum mismatch.  Each generation gets a line "test_kho:
+ *    verified generation=N ..."; the outcome is one console line, whose
+ *    first fields are those of the newest generation:
  *
  *      test_kho: RESULT status=PASS|FAIL|NONE ...
  *
- * 2. It preserves a fresh set of folios of random orders, filled with random
- *    bytes, for the next kernel (test_kho.size_mb MiB anywhere, or
+ * 2. It hands on every generation it verified, each kept where it is: the
+ *    restored folios, vmalloc areas, kho_array and kho_block chain are
+ *    preserved again, so that a chain of kexecs carries generation 1 (made
+ *    by the first kernel) through every handover.  Each one it carried is
+ *    logged as "test_kho: carried generation=N ...".
+ *
+ * 3. It preserves a fresh set of folios of random orders, filled with
+ *    pseudo-random bytes that any kernel can compute again from the
+ *    generation and the record (so the next kernels compare every byte),
+ *    for the next kernel (test_kho.size_mb MiB anywhere, or
  *    test_kho.node_mb MiB on each node), and registers this subtree
  *    (integers are native-endian u64, as everything in the KHO ABI):
  *
  *      / {
  *              compatible = "kho-test-v1";
- *              generation = <u64: 1, or the previous generation + 1>;
+ *              generation = <u64: 1, or the newest generation received + 1>;
  *              records = <u64: physical address of the record array>;
  *              nr-records = <u64: number of records>;
+ *              layers = <struct test_kho_layers>;
+ *              gen-N {
+ *                      generation, records, nr-records, layers: the same,
+ *                      for each older generation N handed on
+ *              };
  *      };
  *
  *    The record array is a packed array of struct test_kho_record.  The
- *    subtree and the array live in memory from kho_alloc_preserve().
+ *    subtree and the arrays live in memory from kho_alloc_preserve().
  */
 
 #define pr_fmt(fmt) "test_kho: " fmt
@@ -63,6 +81,7 @@
 #include <linux/vmstat.h>
 
 #include "../kernel/liveupdate/kexec_handover_internal.h"
+#include "../kernel/liveupdate/kho_radix.h"
 
 #define TEST_KHO_NAME		"test-kho"
 #define TEST_KHO_COMPATIBLE	"kho-test-v1"
@@ -76,6 +95,8 @@
 	(GFP_HIGHUSER_MOVABLE | __GFP_NORETRY | __GFP_NOWARN)
 #define TEST_KHO_FILL_BYTE	0xa5
 #define TEST_KHO_ORDERS_LEN	((MAX_PAGE_ORDER + 1) * 24)
+/* Generations one handover can carry: the newest and the gen-N nodes. */
+#define TEST_KHO_MAX_GENS	16
 
 static unsigned int size_mb = 64;
 module_param(size_mb, uint, 0444);
@@ -118,17 +139,54 @@ struct test_kho_record {
 
 static_assert(sizeof(struct test_kho_record) == 16);
 
-/* What this kernel received from the previous one. */
+/* One kho_block record: 48 bytes. */
+struct test_kho_block_rec {
+	u64 index;
+	u64 generation;
+	u64 data[4];
+};
+
+static_assert(sizeof(struct test_kho_block_rec) == 48);
+
+/* The "layers" property of a generation; crosses the kexec. */
+struct test_kho_layers {
+	struct kho_vmalloc vm[2];
+	u64 vm_size[2];
+	u32 vm_csum[2];
+	struct kho_array ka;
+	u64 block_head;
+	u64 block_count;
+	char damage[16];
+} __packed;
+
+/*
+ * One generation this kernel received: checked, then handed on (carried)
+ * or freed.  Not __initdata: what is carried stays until the kexec.
+ */
 struct test_kho_in {
-	void *fdt;
-	struct test_kho_record *recs;
+	int off;			/* its node in the subtree; 0: newest */
+	struct test_kho_record *recs;	/* the incoming record array */
 	struct folio **folios;
 	u64 generation;
 	u64 nr;
 	u64 restored;
 	u64 bytes;
 	unsigned long orders[MAX_PAGE_ORDER + 1];
+	struct test_kho_layers l;	/* as received; then as handed on */
+	void *vm[2];			/* restored vmalloc areas */
+	bool ka_restored;		/* l.ka is a restored array */
+	struct kho_block_set blocks;	/* the restored chain */
+	bool verified;			/* all of it, nothing refused */
+	bool carried;
+	struct test_kho_record *out_recs;	/* its records, handed on */
 	char reason[128];
+};
+
+/* The handover this kernel received: the subtree and its generations. */
+struct test_kho_handover {
+	void *fdt;
+	unsigned int nr_gens;
+	struct test_kho_in gens[TEST_KHO_MAX_GENS];
 };
 
 /* What this kernel leaves to the next one; kept until the kexec. */
@@ -142,7 +200,7 @@ struct test_kho_out {
 	unsigned long orders[MAX_PAGE_ORDER + 1];
 };
 
-static struct test_kho_in test_kho_in __initdata;
+static struct test_kho_handover test_kho_in;
 
 /* Where the folios of one node lie, for the log. */
 struct test_kho_node {
@@ -200,6 +258,91 @@ static u32 __init test_kho_csum(struct folio *folio)
 	return crc;
 }
 
+static u64 __init test_kho_mix(u64 a, u64 b)
+{
+	return (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
+}
+
+/* The seed of the data of record @rec (or of a vmalloc area) of @gen. */
+static u64 __init test_kho_seed(u64 gen, u64 rec)
+{
+	return test_kho_mix(gen + 1, rec ^ 0x7e57d474ULL);
+}
+
+/* Word @i of the data of @seed: a splitmix64 step, cheap to redo. */
+static u64 __init test_kho_word(u64 seed, u64 i)
+{
+	u64 x = seed + (i + 1) * 0x9e3779b97f4a7c15ULL;
+
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Fill @size bytes with the data of @seed from word @first on. */
+static void __init test_kho_pattern(void *buf, size_t size, u64 seed,
+				    u64 first)
+{
+	size_t i, n = size / sizeof(u64);
+	u64 *w = buf, tail;
+
+	for (i = 0; i < n; i++)
+		w[i] = test_kho_word(seed, first + i);
+	if (size % sizeof(u64)) {
+		tail = test_kho_word(seed, first + n);
+		memcpy(w + n, &tail, size % sizeof(u64));
+	}
+}
+
+/* Are @size bytes the data of @seed from word @first on, every byte? */
+static bool __init test_kho_pattern_ok(const void *buf, size_t size,
+				       u64 seed, u64 first)
+{
+	size_t i, n = size / sizeof(u64);
+	const u64 *w = buf;
+	u64 tail;
+
+	for (i = 0; i < n; i++) {
+		if (w[i] != test_kho_word(seed, first + i))
+			return false;
+	}
+	if (size % sizeof(u64)) {
+		tail = test_kho_word(seed, first + n);
+		if (memcmp(w + n, &tail, size % sizeof(u64)))
+			return false;
+	}
+	return true;
+}
+
+#define TEST_KHO_PAGE_WORDS	(PAGE_SIZE / sizeof(u64))
+
+static void __init test_kho_folio_fill(struct folio *folio, u64 seed)
+{
+	long i;
+
+	for (i = 0; i < folio_nr_pages(folio); i++) {
+		void *addr = kmap_local_folio(folio, i * PAGE_SIZE);
+
+		test_kho_pattern(addr, PAGE_SIZE, seed, i * TEST_KHO_PAGE_WORDS);
+		kunmap_local(addr);
+	}
+}
+
+static bool __init test_kho_folio_ok(struct folio *folio, u64 seed)
+{
+	bool ok = true;
+	long i;
+
+	for (i = 0; ok && i < folio_nr_pages(folio); i++) {
+		void *addr = kmap_local_folio(folio, i * PAGE_SIZE);
+
+		ok = test_kho_pattern_ok(addr, PAGE_SIZE, seed,
+					 i * TEST_KHO_PAGE_WORDS);
+		kunmap_local(addr);
+	}
+	return ok;
+}
+
 static void __init test_kho_format_orders(char *buf, size_t size,
 					  const unsigned long *orders)
 {
@@ -233,35 +376,29 @@ static __printf(2, 3) int __init test_kho_fail(struct test_kho_in *in,
 	return -EINVAL;
 }
 
-static int __init test_kho_get_u64(const void *fdt, const char *name, u64 *val)
+static int __init test_kho_get_u64(const void *fdt, int off, const char *name,
+				   u64 *val)
 {
 	const void *prop;
 	int len;
 
-	prop = fdt_getprop(fdt, 0, name, &len);
+	prop = fdt_getprop(fdt, off, name, &len);
 	if (!prop || len != sizeof(u64))
 		return -EINVAL;
 	*val = get_unaligned((const u64 *)prop);
 	return 0;
 }
 
-/* Check the subtree and the record array it points to. */
-static int __init test_kho_parse(struct test_kho_in *in, phys_addr_t phys)
+/* Check one generation's node and the record array it points to. */
+static int __init test_kho_parse_gen(struct test_kho_in *in, const void *fdt,
+				     int off)
 {
 	u64 generation, recs_phys;
-	void *fdt;
 
-	if (!test_kho_is_ram(phys, TEST_KHO_FDT_SIZE))
-		return test_kho_fail(in, "bad-fdt phys=0x%llx", (u64)phys);
-	fdt = phys_to_virt(phys);
-	in->fdt = fdt;
-
-	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > TEST_KHO_FDT_SIZE ||
-	    fdt_node_check_compatible(fdt, 0, TEST_KHO_COMPATIBLE))
-		return test_kho_fail(in, "bad-fdt");
-	if (test_kho_get_u64(fdt, "generation", &generation) ||
-	    test_kho_get_u64(fdt, "records", &recs_phys) ||
-	    test_kho_get_u64(fdt, "nr-records", &in->nr) || !generation)
+	in->off = off;
+	if (test_kho_get_u64(fdt, off, "generation", &generation) ||
+	    test_kho_get_u64(fdt, off, "records", &recs_phys) ||
+	    test_kho_get_u64(fdt, off, "nr-records", &in->nr) || !generation)
 		return test_kho_fail(in, "bad-fdt");
 	in->generation = generation;
 
@@ -270,6 +407,51 @@ static int __init test_kho_parse(struct test_kho_in *in, phys_addr_t phys)
 		return test_kho_fail(in, "bad-records phys=0x%llx nr=%llu",
 				     recs_phys, in->nr);
 	in->recs = phys_to_virt(recs_phys);
+	return 0;
+}
+
+/*
+ * Check the subtree, its newest generation (the root node) and each older
+ * one (the gen-N nodes, older than the newest and each seen once).
+ */
+static int __init test_kho_parse(struct test_kho_handover *ho,
+				 phys_addr_t phys)
+{
+	struct test_kho_in *in = &ho->gens[0];
+	void *fdt;
+	int off, err;
+	unsigned int i;
+
+	ho->nr_gens = 1;
+	if (!test_kho_is_ram(phys, TEST_KHO_FDT_SIZE))
+		return test_kho_fail(in, "bad-fdt phys=0x%llx", (u64)phys);
+	fdt = phys_to_virt(phys);
+	ho->fdt = fdt;
+
+	if (fdt_check_header(fdt) || fdt_totalsize(fdt) > TEST_KHO_FDT_SIZE ||
+	    fdt_node_check_compatible(fdt, 0, TEST_KHO_COMPATIBLE))
+		return test_kho_fail(in, "bad-fdt");
+	err = test_kho_parse_gen(in, fdt, 0);
+	if (err)
+		return err;
+
+	fdt_for_each_subnode(off, fdt, 0) {
+		if (ho->nr_gens == TEST_KHO_MAX_GENS)
+			return test_kho_fail(in, "bad-fdt generations>%u",
+					     TEST_KHO_MAX_GENS);
+		in = &ho->gens[ho->nr_gens++];
+		err = test_kho_parse_gen(in, fdt, off);
+		if (err)
+			return err;
+		if (in->generation >= ho->gens[0].generation)
+			return test_kho_fail(in, "bad-fdt generation=%llu",
+					     in->generation);
+		for (i = 1; i < ho->nr_gens - 1; i++) {
+			if (ho->gens[i].generation == in->generation)
+				return test_kho_fail(in, "bad-fdt generation=%llu twice",
+						     in->generation);
+		}
+	}
 	return 0;
 }
 
@@ -335,6 +517,9 @@ static int __init test_kho_restore(struct test_kho_in *in)
 		test_kho_node_add(folio);
 		if (test_kho_csum(folio) != in->recs[i].csum)
 			return test_kho_fail(in, "checksum phys=0x%llx order=%u after=restore",
+					     phys, order);
+		if (!test_kho_folio_ok(folio, test_kho_seed(in->generation, i)))
+			return test_kho_fail(in, "bytes phys=0x%llx order=%u after=restore",
 					     phys, order);
 		in->orders[order]++;
 		in->bytes += folio_size(folio);
@@ -408,17 +593,30 @@ static int __init test_kho_recheck(struct test_kho_in *in)
 	return 0;
 }
 
+/* Free what this kernel restored of a generation it does not hand on. */
 static void __init test_kho_release(struct test_kho_in *in)
 {
-	u64 i;
+	unsigned int i;
+	u64 k;
 
-	for (i = 0; i < in->restored; i++)
-		folio_put(in->folios[i]);
-	kvfree(in->folios);
+	if (!in->carried) {
+		for (k = 0; k < in->restored; k++)
+			folio_put(in->folios[k]);
+		kvfree(in->folios);
+		in->folios = NULL;
+		in->restored = 0;
+		for (i = 0; i < ARRAY_SIZE(in->vm); i++) {
+			vfree(in->vm[i]);
+			in->vm[i] = NULL;
+		}
+		if (in->ka_restored)
+			kho_array_destroy(&in->l.ka);
+		in->ka_restored = false;
+		kho_block_set_destroy(&in->blocks);
+	}
 	if (in->recs)
 		kho_restore_free(in->recs);
-	if (in->fdt)
-		kho_restore_free(in->fdt);
+	in->recs = NULL;
 }
 
 /*
@@ -434,35 +632,10 @@ static void __init test_kho_release(struct test_kho_in *in)
 #define TEST_KHO_KA_PTRS	64
 #define TEST_KHO_BLOCKS		3000
 
-/* One kho_block record: 48 bytes. */
-struct test_kho_block_rec {
-	u64 index;
-	u64 generation;
-	u64 data[4];
-};
-
-static_assert(sizeof(struct test_kho_block_rec) == 48);
-
-/* The "layers" property; crosses the kexec. */
-struct test_kho_layers {
-	struct kho_vmalloc vm[2];
-	u64 vm_size[2];
-	u32 vm_csum[2];
-	struct kho_array ka;
-	u64 block_head;
-	u64 block_count;
-	char damage[16];
-} __packed;
-
 static struct test_kho_layers test_kho_layers_out;
 static void *test_kho_vm_out[2];
 static struct kho_block_set test_kho_blocks_out =
 	KHO_BLOCK_SET_INIT(test_kho_blocks_out, struct test_kho_block_rec);
-
-static u64 __init test_kho_mix(u64 a, u64 b)
-{
-	return (a * 0x9e3779b97f4a7c15ULL) ^ (b + 0x632be59bd9b4e019ULL);
-}
 
 /*
  * The @k-th entry of the array: its index, and either a value or the
@@ -534,6 +707,12 @@ static void __init test_kho_layers_free(void)
 	}
 }
 
+/* The seed of vmalloc area @i of @gen: no record index comes near it. */
+static u64 __init test_kho_vm_seed(u64 gen, unsigned int i)
+{
+	return test_kho_seed(gen, (1ULL << 62) + i);
+}
+
 /* Build and preserve the layers; @recs are the preserved folios. */
 static int __init test_kho_layers_preserve(u64 gen,
 					   const struct test_kho_record *recs,
@@ -555,7 +734,8 @@ static int __init test_kho_layers_preserve(u64 gen,
 	if (!test_kho_vm_out[0] || !test_kho_vm_out[1])
 		goto err_free;
 	for (i = 0; i < 2; i++) {
-		get_random_bytes(test_kho_vm_out[i], l->vm_size[i]);
+		test_kho_pattern(test_kho_vm_out[i], l->vm_size[i],
+				 test_kho_vm_seed(gen, i), 0);
 		l->vm_csum[i] = test_kho_crc(test_kho_vm_out[i], l->vm_size[i]);
 		err = kho_preserve_vmalloc(test_kho_vm_out[i], &l->vm[i]);
 		if (err)
@@ -620,23 +800,26 @@ struct test_kho_layers_in {
 	char rejected[48];
 };
 
+/* Restore area @i and compare every byte; the area is kept in @in. */
 static int __init test_kho_check_vmalloc(struct test_kho_in *in,
-					 const struct test_kho_layers *l,
 					 unsigned int i)
 {
+	const struct test_kho_layers *l = &in->l;
 	void *vm = kho_restore_vmalloc(&l->vm[i]);
-	int err = 0;
 
 	if (!vm)
 		return -EINVAL;
+	in->vm[i] = vm;
 	if (test_kho_crc(vm, l->vm_size[i]) != l->vm_csum[i])
-		err = test_kho_fail(in, "vmalloc checksum area=%u", i);
-	vfree(vm);
-	return err;
+		return test_kho_fail(in, "vmalloc checksum area=%u", i);
+	if (!test_kho_pattern_ok(vm, l->vm_size[i],
+				 test_kho_vm_seed(in->generation, i), 0))
+		return test_kho_fail(in, "vmalloc bytes area=%u", i);
+	return 0;
 }
 
+/* Restore the array and check every entry; it is kept in @in. */
 static int __init test_kho_check_array(struct test_kho_in *in,
-				       struct test_kho_layers *l,
 				       unsigned long *found)
 {
 	unsigned long k = 0, index;
@@ -645,9 +828,10 @@ static int __init test_kho_check_array(struct test_kho_in *in,
 	int err;
 	u64 rec;
 
-	err = ka_iter_init_restore(&iter, &l->ka);
+	err = ka_iter_init_restore(&iter, &in->l.ka);
 	if (err)
 		return err;
+	in->ka_restored = true;
 	for (entry = ka_iter_getentry(&iter) ?: ka_iter_nextentry(&iter);
 	     entry; entry = ka_iter_nextentry(&iter), k++) {
 		if (!test_kho_ka_entry(k, in->generation, in->nr, &index,
@@ -655,51 +839,41 @@ static int __init test_kho_check_array(struct test_kho_in *in,
 			break;
 		if (!value)
 			value = phys_to_virt(in->recs[rec].phys);
-		if (ka_iter_getpos(&iter) != index || entry != value) {
-			err = test_kho_fail(in, "array entry=%lu index=%lu",
-					    k, ka_iter_getpos(&iter));
-			goto out;
-		}
+		if (ka_iter_getpos(&iter) != index || entry != value)
+			return test_kho_fail(in, "array entry=%lu index=%lu",
+					     k, ka_iter_getpos(&iter));
 	}
 	if (entry || test_kho_ka_entry(k, in->generation, in->nr, &index,
 				       &value, &rec))
-		err = test_kho_fail(in, "array entries=%lu", k);
+		return test_kho_fail(in, "array entries=%lu", k);
 	*found = k;
-out:
-	kho_array_destroy(&l->ka);
-	return err;
+	return 0;
 }
 
+/* Restore the chain and compare every record; it is kept in @in. */
 static int __init test_kho_check_blocks(struct test_kho_in *in,
-					const struct test_kho_layers *l,
 					unsigned long *found)
 {
-	struct kho_block_set set;
-	struct kho_block_set_it it;
+	struct kho_block_set *set = &in->blocks;
 	struct test_kho_block_rec *r, want;
+	struct kho_block_set_it it;
 	unsigned long k;
 	int err;
 
-	err = kho_block_set_init(&set, sizeof(*r));
-	err = err ?: kho_block_set_restore(&set, l->block_head);
+	err = kho_block_set_init(set, sizeof(*r));
+	err = err ?: kho_block_set_restore(set, in->l.block_head);
 	if (err)
 		return err;
-	if (set.count != l->block_count) {
-		err = test_kho_fail(in, "blocks count=%lu", set.count);
-		goto out;
-	}
-	kho_block_set_it_init(&it, &set, 0);
+	if (set->count != in->l.block_count)
+		return test_kho_fail(in, "blocks count=%lu", set->count);
+	kho_block_set_it_init(&it, set, 0);
 	for (k = 0; (r = kho_block_set_it_read_entry(&it)); k++) {
 		test_kho_block_fill(&want, k, in->generation);
-		if (memcmp(r, &want, sizeof(want))) {
-			err = test_kho_fail(in, "blocks record=%lu", k);
-			goto out;
-		}
+		if (memcmp(r, &want, sizeof(want)))
+			return test_kho_fail(in, "blocks record=%lu", k);
 	}
 	*found = k;
-out:
-	kho_block_set_destroy(&set);
-	return err;
+	return 0;
 }
 
 /* Fold one layer's check into the verdict; @damage is kernel A's. */
@@ -727,47 +901,144 @@ static int __init test_kho_layer_done(struct test_kho_in *in,
  * any) must be refused by its layer; that is noted, not a failure.
  */
 static int __init test_kho_check_layers(struct test_kho_in *in,
+					const void *fdt,
 					struct test_kho_layers_in *res)
 {
-	struct test_kho_layers l;
+	struct test_kho_layers *l = &in->l;
 	const void *prop;
 	int len, err;
 
-	prop = fdt_getprop(in->fdt, 0, "layers", &len);
-	if (!prop || len != sizeof(l))
+	prop = fdt_getprop(fdt, in->off, "layers", &len);
+	if (!prop || len != sizeof(*l))
 		return test_kho_fail(in, "bad-fdt layers");
-	memcpy(&l, prop, sizeof(l));
-	l.damage[sizeof(l.damage) - 1] = '\0';
+	memcpy(l, prop, sizeof(*l));
+	l->damage[sizeof(l->damage) - 1] = '\0';
 
-	err = test_kho_check_vmalloc(in, &l, 0);
+	err = test_kho_check_vmalloc(in, 0);
 	res->vmalloc += !err;
-	err = test_kho_layer_done(in, res, l.damage, "vmalloc-chunk", err);
+	err = test_kho_layer_done(in, res, l->damage, "vmalloc-chunk", err);
 	if (err)
 		return err;
-	err = test_kho_check_vmalloc(in, &l, 1);
+	err = test_kho_check_vmalloc(in, 1);
 	res->vmalloc += !err;
-	err = test_kho_layer_done(in, res, l.damage, "vmalloc-small", err);
+	err = test_kho_layer_done(in, res, l->damage, "vmalloc-small", err);
 	if (err)
 		return err;
-	err = test_kho_check_array(in, &l, &res->array);
-	err = test_kho_layer_done(in, res, l.damage, "array-magic", err);
+	err = test_kho_check_array(in, &res->array);
+	err = test_kho_layer_done(in, res, l->damage, "array-magic", err);
 	if (err)
 		return err;
-	err = test_kho_check_blocks(in, &l, &res->blocks);
-	return test_kho_layer_done(in, res, l.damage, "block-cycle", err);
+	err = test_kho_check_blocks(in, &res->blocks);
+	return test_kho_layer_done(in, res, l->damage, "block-cycle", err);
 }
 
-/* Check what the previous kernel preserved; returns its generation or 0. */
+/* The incoming tracker's tables, counted by test_kho_check_tables(). */
+struct test_kho_tables {
+	unsigned long tables;
+	unsigned long bad;
+	unsigned long bad_pfn;
+};
+
+/*
+ * The struct page of a tracker table, which stays reserved: initialised
+ * as memmap_init() does (its node and zone, one reference, not reserved),
+ * whichever side of the deferred struct page boundary it lies on.  Read
+ * with care: uninitialised, it holds whatever the memory last held.
+ */
+static bool __init test_kho_table_page_sane(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+	enum zone_type zid = page_zonenum(page);
+	int nid = page_to_nid(page);
+
+	if (nid >= MAX_NUMNODES || !node_online(nid) || zid >= MAX_NR_ZONES ||
+	    !zone_spans_pfn(&NODE_DATA(nid)->node_zones[zid], pfn))
+		return false;
+	return !PageTail(page) && page_ref_count(page) == 1 &&
+	       !PageReserved(page);
+}
+
+static bool __init test_kho_table_seen(phys_addr_t phys, void *arg)
+{
+	struct test_kho_tables *t = arg;
+	unsigned long pfn = PHYS_PFN(phys);
+
+	t->tables++;
+	if (!test_kho_table_page_sane(pfn) && !t->bad++)
+		t->bad_pfn = pfn;
+	return true;
+}
+
+static int __init test_kho_table_run(phys_addr_t phys, unsigned int order,
+				     unsigned long nr, void *arg)
+{
+	return 0;
+}
+
+/*
+ * Check the struct page of every table of the incoming tracker, which the
+ * core vetted and reserved at boot.  Those above the deferred struct page
+ * boundary were once left uninitialised, and compaction crashed on them.
+ */
+static int __init test_kho_check_tables(struct test_kho_in *in)
+{
+	struct test_kho_tables t = { };
+	const void *prop;
+	phys_addr_t root;
+	int len, err;
+
+	prop = fdt_getprop(kho_in_fdt(), 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
+	if (!prop || len != sizeof(u64))
+		return test_kho_fail(in, "tracker-root");
+	root = get_unaligned((const u64 *)prop);
+	test_kho_table_seen(root, &t);
+	err = kho_radix_walk(phys_to_virt(root), test_kho_table_seen,
+			     test_kho_table_run, &t);
+	pr_info("tracker tables=%lu bad=%lu\n", t.tables, t.bad);
+	if (err)
+		return test_kho_fail(in, "tracker-walk err=%d", err);
+	if (t.bad)
+		return test_kho_fail(in, "tracker-struct-page pfn=%#lx bad=%lu",
+				     t.bad_pfn, t.bad);
+	return 0;
+}
+
+/* What each generation's layers held, for its "verified" line. */
+static struct test_kho_layers_in test_kho_found[TEST_KHO_MAX_GENS] __initdata;
+
+/* Free the incoming subtree and every generation that is not handed on. */
+static void __init test_kho_release_all(struct test_kho_handover *ho)
+{
+	unsigned int i;
+
+	for (i = 0; i < ho->nr_gens; i++)
+		test_kho_release(&ho->gens[i]);
+	if (ho->fdt)
+		kho_restore_free(ho->fdt);
+	ho->fdt = NULL;
+}
+
+/*
+ * Check every generation the previous kernel handed over; returns the
+ * newest one or 0.  Generations that pass, with no layer refused, are left
+ * restored for test_kho_carry(); the rest is freed.
+ */
 static u64 __init test_kho_verify(void)
 {
-	struct test_kho_in *in = &test_kho_in;
-	struct test_kho_layers_in layers = { };
+	struct test_kho_handover *ho = &test_kho_in;
+	struct test_kho_in *in = &ho->gens[0], *gen;
+	struct test_kho_layers_in *layers = &test_kho_found[0];
 	char orders[TEST_KHO_ORDERS_LEN];
+	u64 all_folios = 0, all_bytes = 0;
 	unsigned long filled = 0;
 	LIST_HEAD(blocks);
 	phys_addr_t phys;
+	unsigned int i;
 	int err;
 
+	for (i = 0; i < ARRAY_SIZE(ho->gens); i++)
+		kho_block_set_init(&ho->gens[i].blocks,
+				   sizeof(struct test_kho_block_rec));
 	if (!is_kho_boot()) {
 		pr_info("RESULT status=NONE reason=no-handover\n");
 		return 0;
@@ -777,35 +1048,143 @@ static u64 __init test_kho_verify(void)
 		pr_info("RESULT status=NONE reason=no-subtree\n");
 		return 0;
 	}
+	ho->nr_gens = 1;
 	if (err)
 		test_kho_fail(in, "retrieve err=%d", err);
 
-	if (!err)
-		err = test_kho_parse(in, phys);
 	if (!err) {
-		err = test_kho_restore(in);
-		test_kho_node_report("restored");
+		err = test_kho_parse(ho, phys);
+		if (err)
+			in = &ho->gens[ho->nr_gens - 1];
 	}
 	if (!err)
-		err = test_kho_check_layers(in, &layers);
+		err = test_kho_check_tables(in);
+	for (i = 0; !err && i < ho->nr_gens; i++) {
+		in = &ho->gens[i];
+		err = test_kho_restore(in);
+		if (!err)
+			err = test_kho_check_layers(in, ho->fdt,
+						    &test_kho_found[i]);
+		in->verified = !err && !*test_kho_found[i].rejected;
+	}
+	test_kho_node_report("restored");
 	if (!err && fill) {
 		filled = test_kho_fill(&blocks);
-		err = test_kho_recheck(in);
+		for (i = 0; !err && i < ho->nr_gens; i++) {
+			in = &ho->gens[i];
+			err = test_kho_recheck(in);
+		}
 		test_kho_unfill(&blocks);
 	}
-	test_kho_release(in);
-
 	if (err) {
-		pr_err("RESULT status=FAIL reason=%s\n", in->reason);
-		return in->generation;
+		for (i = 0; i < ho->nr_gens; i++)
+			ho->gens[i].verified = false;
+		test_kho_release_all(ho);
+		if (in != &ho->gens[0])
+			pr_err("RESULT status=FAIL reason=%s in-generation=%llu\n",
+			       in->reason, in->generation);
+		else
+			pr_err("RESULT status=FAIL reason=%s\n", in->reason);
+		return ho->gens[0].generation;
 	}
+
+	for (i = 0; i < ho->nr_gens; i++) {
+		const struct test_kho_layers_in *f = &test_kho_found[i];
+
+		gen = &ho->gens[i];
+		all_folios += gen->restored;
+		all_bytes += gen->bytes;
+		pr_info("verified generation=%llu folios=%llu bytes=%llu vmalloc=%u array=%lu blocks=%lu%s%s\n",
+			gen->generation, gen->restored, gen->bytes, f->vmalloc,
+			f->array, f->blocks, *f->rejected ? " rejected=" : "",
+			f->rejected);
+	}
+	in = &ho->gens[0];
 	test_kho_format_orders(orders, sizeof(orders), in->orders);
-	pr_info("RESULT status=PASS generation=%llu folios=%llu bytes=%llu filled=%lu orders=%s vmalloc=%u array=%lu blocks=%lu%s%s\n",
+	pr_info("RESULT status=PASS generation=%llu folios=%llu bytes=%llu filled=%lu orders=%s vmalloc=%u array=%lu blocks=%lu%s%s generations=%u all_folios=%llu all_bytes=%llu\n",
 		in->generation, in->restored, in->bytes,
-		filled >> (20 - PAGE_SHIFT), orders, layers.vmalloc,
-		layers.array, layers.blocks,
-		*layers.rejected ? " rejected=" : "", layers.rejected);
+		filled >> (20 - PAGE_SHIFT), orders, layers->vmalloc,
+		layers->array, layers->blocks,
+		*layers->rejected ? " rejected=" : "", layers->rejected,
+		ho->nr_gens, all_folios, all_bytes);
 	return in->generation;
+}
+
+/*
+ * Hand on generation @in as it lies: its folios, vmalloc areas, array and
+ * block chain preserved again, its records in a new array.  All or none.
+ */
+static int __init test_kho_carry(struct test_kho_in *in)
+{
+	struct test_kho_layers *l = &in->l;
+	unsigned int i = 0;
+	u64 k = 0;
+	int err;
+
+	in->out_recs = kho_alloc_preserve(in->nr * sizeof(*in->out_recs));
+	if (IS_ERR(in->out_recs)) {
+		err = PTR_ERR(in->out_recs);
+		in->out_recs = NULL;
+		return err;
+	}
+	memcpy(in->out_recs, in->recs, in->nr * sizeof(*in->out_recs));
+	for (k = 0; k < in->restored; k++) {
+		err = kho_preserve_folio(in->folios[k]);
+		if (err)
+			goto err_folios;
+	}
+	for (i = 0; i < ARRAY_SIZE(in->vm); i++) {
+		err = kho_preserve_vmalloc(in->vm[i], &l->vm[i]);
+		if (err)
+			goto err_vmalloc;
+	}
+	err = kho_array_preserve(&l->ka);
+	if (err)
+		goto err_vmalloc;
+	err = kho_block_set_preserve(&in->blocks);
+	if (err)
+		goto err_array;
+	l->block_head = kho_block_set_head_pa(&in->blocks);
+	in->carried = true;
+	pr_info("carried generation=%llu folios=%llu bytes=%llu vmalloc=%zu array=%lu blocks=%lu\n",
+		in->generation, in->restored, in->bytes, ARRAY_SIZE(in->vm),
+		test_kho_ka_count(in->nr), in->blocks.count);
+	return 0;
+
+err_array:
+	kho_array_unpreserve(&l->ka);
+err_vmalloc:
+	while (i--)
+		kho_unpreserve_vmalloc(&l->vm[i]);
+err_folios:
+	while (k--)
+		kho_unpreserve_folio(in->folios[k]);
+	kho_unpreserve_free(in->out_recs);
+	in->out_recs = NULL;
+	return err;
+}
+
+/* Hand on every generation that verified; free the rest. */
+static int __init test_kho_carry_all(void)
+{
+	struct test_kho_handover *ho = &test_kho_in;
+	unsigned int i;
+	int err = 0, ret;
+
+	for (i = 0; i < ho->nr_gens; i++) {
+		struct test_kho_in *in = &ho->gens[i];
+
+		if (!in->verified)
+			continue;
+		ret = test_kho_carry(in);
+		if (ret) {
+			pr_err("cannot carry generation=%llu: %d\n",
+			       in->generation, ret);
+			err = err ?: ret;
+		}
+	}
+	test_kho_release_all(ho);
+	return err;
 }
 
 /* A folio of @order or less, on @nid unless that is NUMA_NO_NODE. */
@@ -880,20 +1259,14 @@ static void __init test_kho_free_folios(struct test_kho_out *out)
 	}
 }
 
-static int __init test_kho_preserve_folios(struct test_kho_out *out)
+static int __init test_kho_preserve_folios(struct test_kho_out *out, u64 gen)
 {
 	struct test_kho_record *rec = out->recs;
 	struct folio *folio;
-	long i;
 	int err;
 
 	list_for_each_entry(folio, &out->folios, lru) {
-		for (i = 0; i < folio_nr_pages(folio); i++) {
-			void *addr = kmap_local_folio(folio, i * PAGE_SIZE);
-
-			get_random_bytes(addr, PAGE_SIZE);
-			kunmap_local(addr);
-		}
+		test_kho_folio_fill(folio, test_kho_seed(gen, rec - out->recs));
 		rec->phys = PFN_PHYS(folio_pfn(folio));
 		rec->order = folio_order(folio);
 		rec->csum = test_kho_csum(folio);
@@ -919,24 +1292,58 @@ static void __init test_kho_unpreserve_folios(struct test_kho_out *out)
 	}
 }
 
+/* The properties of one generation, in the node being written. */
+static int __init test_kho_fdt_gen(void *fdt, u64 generation, u64 recs, u64 nr,
+				   const struct test_kho_layers *l)
+{
+	int err;
+
+	err = fdt_property(fdt, "generation", &generation, sizeof(generation));
+	err = err ?: fdt_property(fdt, "records", &recs, sizeof(recs));
+	err = err ?: fdt_property(fdt, "nr-records", &nr, sizeof(nr));
+	err = err ?: fdt_property(fdt, "layers", l, sizeof(*l));
+	return err;
+}
+
+/* The subtree: the new generation at the root, a node for each carried. */
 static int __init test_kho_build_fdt(void *fdt, u64 generation, u64 recs,
 				     u64 nr)
 {
+	struct test_kho_handover *ho = &test_kho_in;
+	char name[32];
+	unsigned int i;
 	int err;
 
 	err = fdt_create(fdt, TEST_KHO_FDT_SIZE);
 	err = err ?: fdt_finish_reservemap(fdt);
 	err = err ?: fdt_begin_node(fdt, "");
 	err = err ?: fdt_property_string(fdt, "compatible", TEST_KHO_COMPATIBLE);
-	err = err ?: fdt_property(fdt, "generation", &generation,
-				  sizeof(generation));
-	err = err ?: fdt_property(fdt, "records", &recs, sizeof(recs));
-	err = err ?: fdt_property(fdt, "nr-records", &nr, sizeof(nr));
-	err = err ?: fdt_property(fdt, "layers", &test_kho_layers_out,
-				  sizeof(test_kho_layers_out));
+	err = err ?: test_kho_fdt_gen(fdt, generation, recs, nr,
+				      &test_kho_layers_out);
+	for (i = 0; !err && i < ho->nr_gens; i++) {
+		struct test_kho_in *in = &ho->gens[i];
+
+		if (!in->carried)
+			continue;
+		snprintf(name, sizeof(name), "gen-%llu", in->generation);
+		err = fdt_begin_node(fdt, name);
+		err = err ?: test_kho_fdt_gen(fdt, in->generation,
+					      virt_to_phys(in->out_recs),
+					      in->nr, &in->l);
+		err = err ?: fdt_end_node(fdt);
+	}
 	err = err ?: fdt_end_node(fdt);
 	err = err ?: fdt_finish(fdt);
 	return err ? -EINVAL : 0;
+}
+
+static unsigned int __init test_kho_nr_carried(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < test_kho_in.nr_gens; i++)
+		n += test_kho_in.gens[i].carried;
+	return n;
 }
 
 /* Preserve a fresh set of folios and register the subtree for them. */
@@ -956,7 +1363,7 @@ static int __init test_kho_preserve(u64 generation)
 		goto err_free_folios;
 	}
 
-	err = test_kho_preserve_folios(out);
+	err = test_kho_preserve_folios(out, generation);
 	if (err)
 		goto err_unpreserve_folios;
 
@@ -980,10 +1387,10 @@ static int __init test_kho_preserve(u64 generation)
 		goto err_free_fdt;
 
 	test_kho_format_orders(orders, sizeof(orders), out->orders);
-	pr_info("preserved generation=%llu folios=%lu bytes=%llu orders=%s vmalloc_order=%u array=%lu blocks=%llu\n",
+	pr_info("preserved generation=%llu folios=%lu bytes=%llu orders=%s vmalloc_order=%u array=%lu blocks=%llu carried=%u\n",
 		generation, out->nr, out->bytes, orders,
 		test_kho_layers_out.vm[0].order, test_kho_ka_count(out->nr),
-		test_kho_layers_out.block_count);
+		test_kho_layers_out.block_count, test_kho_nr_carried());
 	if (node_mb) {
 		struct folio *folio;
 
@@ -1231,13 +1638,17 @@ static int __init test_kho_corrupt(void)
 
 static int __init test_kho_init(void)
 {
+	u64 gen;
 	int err;
 
 	if (!kho_is_enabled()) {
 		pr_info("RESULT status=NONE reason=kho-disabled\n");
 		return 0;
 	}
-	err = test_kho_preserve(test_kho_verify() + 1);
+	gen = test_kho_verify();
+	err = test_kho_carry_all();
+	if (!err)
+		err = test_kho_preserve(gen + 1);
 	if (!err && corrupt)
 		err = test_kho_corrupt();
 	return err;

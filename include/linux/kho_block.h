@@ -28,7 +28,9 @@
  * the recorded address and takes its pages back.  Such an incoming set is
  * read-only: it cannot grow and hands out no room, and its pages are
  * ordinary memory again, freed by kho_block_set_shrink(),
- * kho_block_set_clear() and kho_block_set_destroy().
+ * kho_block_set_clear() and kho_block_set_destroy().  To hand the same
+ * chain on to the kernel after next, kho_block_set_preserve() preserves
+ * its pages again and makes it an outgoing set once more.
  *
  * A set is not locked internally.  The caller serialises every call on a
  * set, iterators included, and keeps the set stable while a kexec may
@@ -150,6 +152,7 @@ void kho_block_set_shrink(struct kho_block_set *set, unsigned long nr);
 void kho_block_set_clear(struct kho_block_set *set);
 void kho_block_set_destroy(struct kho_block_set *set);
 int kho_block_set_restore(struct kho_block_set *set, phys_addr_t head_pa);
+int kho_block_set_preserve(struct kho_block_set *set);
 
 void kho_block_set_it_init(struct kho_block_set_it *it,
 			   struct kho_block_set *set, unsigned long pos);
@@ -184,6 +187,11 @@ static inline void kho_block_set_destroy(struct kho_block_set *set) { }
 
 static inline int kho_block_set_restore(struct kho_block_set *set,
 					phys_addr_t head_pa)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_block_set_preserve(struct kho_block_set *set)
 {
 	return -EOPNOTSUPP;
 }

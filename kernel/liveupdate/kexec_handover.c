@@ -970,6 +970,8 @@ int kho_fill_kimage(struct kimage *image)
 
 static int __init kho_init(void)
 {
+	phys_addr_t scratch = 0;
+	unsigned int i;
 	u64 root;
 	int err;
 
@@ -995,7 +997,10 @@ static int __init kho_init(void)
 		err = -EINVAL;
 		goto fail_fdt;
 	}
-	pr_info("ready: %u scratch areas%s\n", kho_scratch_cnt,
+	for (i = 0; i < kho_scratch_cnt; i++)
+		scratch += kho_scratch[i].size;
+	pr_info("ready: %u scratch areas, %llu KiB%s\n", kho_scratch_cnt,
+		(u64)scratch >> 10,
 		is_kho_boot() ? ", incoming handover accepted" : "");
 	return 0;
 

@@ -664,3 +664,45 @@ destroy:
 	return err;
 }
 EXPORT_SYMBOL_GPL(kho_block_set_restore);
+
+/**
+ * kho_block_set_preserve - hand an incoming set on to the next kernel
+ * @set: a set that kho_block_set_restore() filled
+ *
+ * Preserves every block of @set again, all of them or none, and makes it
+ * an outgoing set: the same chain, at the same head address, goes on to
+ * the next kernel, and the set may grow and take new records like any set
+ * of this kernel.  The chain must be dense, as kho_block_set_grow() and
+ * kho_block_set_it_reserve_entry() build it: every block but the last
+ * full.  On failure @set is unchanged and still incoming.
+ *
+ * Return: 0, also for a set that is not incoming (nothing to do); -EINVAL
+ * if a block other than the last is not full; or the error of
+ * kho_preserve_folio(), such as -ENOMEM.
+ */
+int kho_block_set_preserve(struct kho_block_set *set)
+{
+	struct kho_block *block, *last;
+	int err;
+
+	if (!set->incoming)
+		return 0;
+	last = list_last_entry(&set->blocks, struct kho_block, node);
+	list_for_each_entry(block, &set->blocks, node) {
+		if (block != last && block->ser->count != set->count_per_block)
+			return -EINVAL;
+	}
+	list_for_each_entry(block, &set->blocks, node) {
+		err = kho_preserve_folio(virt_to_folio(block->ser));
+		if (err)
+			goto unwind;
+	}
+	set->incoming = false;
+	return 0;
+
+unwind:
+	list_for_each_entry_continue_reverse(block, &set->blocks, node)
+		kho_unpreserve_folio(virt_to_folio(block->ser));
+	return err;
+}
+EXPORT_SYMBOL_GPL(kho_block_set_preserve);

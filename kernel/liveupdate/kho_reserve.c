@@ -322,6 +322,12 @@ static bool __init kho_check_table(phys_addr_t phys, void *arg)
 		return !kho_walk_fail(ctx, phys, KHO_WALK_TABLE_USED, -EINVAL);
 	if (__test_and_set_bit(pfn, ctx->pfns))
 		return !kho_walk_fail(ctx, phys, KHO_WALK_TABLE_TWICE, -EINVAL);
+	/*
+	 * A table stays reserved (NOINIT, like the blocks): above the deferred
+	 * struct page boundary nothing else would initialise its struct page,
+	 * and pfn walkers such as compaction read it.
+	 */
+	kho_init_preserved_pages(pfn, 1);
 	return true;
 }
 

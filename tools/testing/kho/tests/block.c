@@ -345,6 +345,47 @@ static void test_restore(void)
 	EXPECT_EQ(kho_block_set_restore(&in, 0), 0);
 }
 
+/*
+ * A chain handed on: kernel B restores A's chain, preserves it again and
+ * adds records; kernel C gets A's and B's records in the same chain, at
+ * the same head.  A chain that is not dense cannot be handed on.
+ */
+static void test_hand_on(void)
+{
+	struct kho_block_set set, in;
+	struct kho_block_header_ser *ser;
+	unsigned long n = 2 * CPB + 5;
+	phys_addr_t head;
+
+	kho_block_set_init(&set, sizeof(struct rec));
+	append(&set, 0, n);
+	head = kho_block_set_head_pa(&set);
+	EXPECT_EQ(kho_block_set_preserve(&set), 0);	/* outgoing: nothing */
+	ASSERT(!kho_sim_kexec());
+
+	kho_block_set_init(&in, sizeof(struct rec));
+	ASSERT(!kho_block_set_restore(&in, head));
+	EXPECT_EQ(kho_block_set_preserve(&in), 0);
+	EXPECT(!in.incoming);
+	EXPECT_EQ(kho_block_set_head_pa(&in), head);
+	append(&in, n, CPB);
+	check_chain(&in);
+	ASSERT(!kho_sim_kexec());
+	EXPECT_EQ(kho_sim.in_blocks, 4);
+
+	kho_block_set_init(&set, sizeof(struct rec));
+	ASSERT(!kho_block_set_restore(&set, head));
+	verify(&set, n + CPB);
+
+	/* block 0 of 4 with one record short: read-only it stays */
+	ser = phys_to_virt(head);
+	ser->count--;
+	set.count--;
+	EXPECT_EQ(kho_block_set_preserve(&set), -EINVAL);
+	EXPECT(set.incoming);
+	kho_block_set_destroy(&set);
+}
+
 /* What becomes of block 1 of a three-block chain at the kexec. */
 enum fate {
 	UNPRESERVED,	/* not preserved: free memory in kernel B */
@@ -618,6 +659,7 @@ const struct kho_test kho_block_tests[] = {
 	KHO_TEST(test_clear),
 	KHO_TEST(test_grow_fail),
 	KHO_TEST(test_restore),
+	KHO_TEST(test_hand_on),
 	KHO_TEST(test_restore_not_kho),
 	KHO_TEST(test_restore_unpreserved),
 	KHO_TEST(test_restore_restored),

@@ -369,6 +369,38 @@ static void report_file(const char *tag, const char *path)
 }
 
 /*
+ * The scratch areas this kernel hands on, from debugfs out/scratch_len (one
+ * native u64 per area): "KHOTEST: scratch-len areas=N total=BYTES
+ * sizes=A,B,...".  In a chain of KHO kexecs they are the areas the first
+ * kernel reserved, inherited hop to hop.
+ */
+static void report_scratch_len(void)
+{
+	unsigned long long sizes[64], total = 0;
+	char list[64 * 20] = "";
+	size_t used = 0;
+	ssize_t n;
+	int fd, i;
+
+	fd = open("/sys/kernel/debug/kho/out/scratch_len", O_RDONLY);
+	if (fd < 0)
+		return;
+	n = read(fd, sizes, sizeof(sizes));
+	close(fd);
+	if (n < 0 || n % sizeof(sizes[0])) {
+		say("scratch-len invalid size=%zd", n);
+		return;
+	}
+	for (i = 0; i < n / (ssize_t)sizeof(sizes[0]); i++) {
+		total += sizes[i];
+		used += snprintf(list + used, sizeof(list) - used, "%s%llu",
+				 i ? "," : "", sizes[i]);
+	}
+	say("scratch-len areas=%d total=%llu sizes=%s", i, total,
+	    *list ? list : "-");
+}
+
+/*
  * How many pageblocks are MIGRATE_CMA, from each node's "Number of blocks
  * type" table in /proc/pagetypeinfo: KHO's scratch areas are, all of them
  * and nothing else.
@@ -665,6 +697,7 @@ int main(void)
 	report_fdt("in", "/sys/kernel/debug/kho/in/fdt");
 	report_fdt("out", "/sys/kernel/debug/kho/out/fdt");
 	report_file("stats", "/sys/kernel/debug/kho/out/stats");
+	report_scratch_len();
 	report_cma_blocks();
 
 	if (!strcmp(test, "boot"))

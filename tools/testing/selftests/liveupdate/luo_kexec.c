@@ -1309,6 +1309,142 @@ TEST_F_TIMEOUT(kexec, represerve, 300)
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * A chain of kexecs, as long as khotest.hops= on the command line says:
+ * stage N retrieves the memfd of every generation before it (generation
+ * G is the memfd stage G made, token G) from session "hops-<N-1>", checks
+ * its size and every byte, finishes the session and preserves all of them
+ * again in a new session "hops-<N>", with one more of its own: HOPS_THP_MIB
+ * MiB written in 2 MiB folios, then a few pages more in small ones.  The
+ * last stage checks every generation and finishes.
+ */
+#define HOPS_THP_MIB		4
+#define HOPS_THP_PAGES		(HOPS_THP_MIB * LUO_MIB / LUO_PAGE)
+#define HOPS_MAX		64
+
+static uint64_t hops_seed(int gen)
+{
+	return 0x409500000ULL + gen;
+}
+
+static uint64_t hops_pages(int gen)
+{
+	return HOPS_THP_PAGES + 16 + gen;
+}
+
+/* The last khotest.hops= of the command line, or 0 if it has none. */
+static int cmdline_hops(void)
+{
+	char buf[4096], *p, *last = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (p = buf; (p = strstr(p, "khotest.hops=")); p++)
+		last = p + strlen("khotest.hops=");
+	return last ? atoi(last) : 0;
+}
+
+/* Generation @gen's memfd: its first MiBs in huge folios, the rest small. */
+static int hops_memfd(struct __test_metadata *_metadata, int gen,
+		      long *huge_kib)
+{
+	long before, after;
+	int m;
+
+	ASSERT_EQ(0, write_file(THP_SHMEM, "always"));
+	before = luo_meminfo_kib("ShmemHugePages");
+	ASSERT_LE(0, before);
+	m = luo_memfd("luo-hops", hops_pages(gen) * LUO_PAGE, 0);
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, luo_write_pages(m, hops_seed(gen), 0, HOPS_THP_PAGES));
+	after = luo_meminfo_kib("ShmemHugePages");
+	ASSERT_EQ(0, write_file(THP_SHMEM, "never"));
+	ASSERT_EQ(0, luo_write_pages(m, hops_seed(gen), HOPS_THP_PAGES,
+				     hops_pages(gen) - HOPS_THP_PAGES));
+	/* otherwise there are no large folios to carry */
+	ASSERT_LE(HOPS_THP_MIB * 1024, after - before) {
+		TH_LOG("generation %d got %ld KiB of huge pages", gen,
+		       after - before);
+	}
+	*huge_kib = after - before;
+	return m;
+}
+
+TEST_F_TIMEOUT(kexec, hops, 600)
+{
+	int hops = cmdline_hops(), stage = self->stage, gen, s, m;
+	int fds[HOPS_MAX];
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
+	long before, after, huge;
+	uint64_t bytes = 0;
+
+	NEED_DEV();
+	ASSERT_GT(HOPS_MAX, stage);
+	if (stage > 1) {
+		LOAD_STATE();
+		ASSERT_EQ(stage - 1, luo_state_u64(&self->state, "gens"));
+		snprintf(name, sizeof(name), "hops-%d", stage - 1);
+		before = luo_meminfo_kib("ShmemHugePages");
+		ASSERT_LE(0, before);
+		s = RETRIEVE(name);
+		for (gen = 1; gen < stage; gen++) {
+			m = RETRIEVE_FD(s, gen);
+			fds[gen] = m;
+			EXPECT_EQ(hops_pages(gen) * LUO_PAGE, fd_size(m));
+			EXPECT_EQ(0, luo_check_pages(m, hops_seed(gen), 0,
+						     hops_pages(gen))) {
+				TH_LOG("generation %d differs", gen);
+			}
+			bytes += fd_size(m);
+		}
+		after = luo_meminfo_kib("ShmemHugePages");
+		/* every generation's huge folios came back as huge folios */
+		EXPECT_LE((stage - 1) * HOPS_THP_MIB * 1024, after - before) {
+			TH_LOG("ShmemHugePages %ld -> %ld kB on retrieve",
+			       before, after);
+		}
+		EXPECT_EQ(0, luo_finish(s));
+		close(s);
+		SUMMARY("stage %d verified %d memfds (generations 1-%d), %llu KiB, huge +%ld kB",
+			stage, stage - 1, stage - 1,
+			(unsigned long long)bytes / 1024, after - before);
+		if (stage == hops + 1) {
+			for (gen = 1; gen < stage; gen++)
+				close(fds[gen]);
+			return;
+		}
+	}
+
+	snprintf(name, sizeof(name), "hops-%d", stage);
+	s = NEW_SESSION(name);
+	for (gen = 1; gen < stage; gen++) {
+		ASSERT_EQ(0, luo_preserve_fd(s, fds[gen], gen)) {
+			TH_LOG("preserve generation %d again", gen);
+		}
+		close(fds[gen]);
+	}
+	m = hops_memfd(_metadata, stage, &huge);
+	ASSERT_EQ(0, luo_preserve_fd(s, m, stage));
+	close(m);
+	/* a new state for the next stage, not lines added to the last one */
+	memset(&self->state, 0, sizeof(self->state));
+	luo_state_set_u64(&self->state, "gens", stage);
+	SUMMARY("stage %d kept %d memfds in %s, new one %llu KiB (%ld kB huge)",
+		stage, stage, name,
+		(unsigned long long)hops_pages(stage) * LUO_PAGE / 1024, huge);
+	HOLD_AND_LEAVE();
+}
+
+/* ------------------------------------------------------------------ */
+
 static int load_kexec_image(void)
 {
 	static const char cmdline[] =

@@ -252,8 +252,15 @@ static void __init kho_scratch_to_cma(void)
 		unsigned long pfn = PHYS_PFN(kho_scratch[i].addr);
 		unsigned long end = pfn + PHYS_PFN(kho_scratch[i].size);
 
-		for (; pfn < end; pfn += pageblock_nr_pages)
+		/*
+		 * The struct page must be initialised first: with deferred
+		 * struct page init it may not be yet, and
+		 * set_pageblock_migratetype() reads its zone (DEBUG_VM).
+		 */
+		for (; pfn < end; pfn += pageblock_nr_pages) {
+			init_deferred_page(pfn, early_pfn_to_nid(pfn));
 			set_pageblock_migratetype(pfn_to_page(pfn), MIGRATE_CMA);
+		}
 	}
 }
 

@@ -2,9 +2,10 @@
 /*
  * Kexec handover under concurrency: the kernel half of the kho-stress test.
  *
- * Kernel A: writing "THREADS ITERATIONS SEED [SECONDS]" to
+ * Kernel A: writing "THREADS ITERATIONS SEED [SECONDS [PAUSE]]" to
  * /sys/kernel/debug/kho_stress/start starts THREADS kernel threads.  Each
- * does up to ITERATIONS random operations (and stops early after SECONDS):
+ * does up to ITERATIONS random operations (and stops early after SECONDS;
+ * with PAUSE, it sleeps PAUSE microseconds after each one):
  * it allocates a folio of order 0..KHO_STRESS_MAX_ORDER, fills it with a
  * pattern derived from a seed and preserves it; unpreserves a preserved
  * folio and keeps holding it; preserves a held folio again; adds a subtree
@@ -46,6 +47,7 @@
 #define pr_fmt(fmt) "kho_stress: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -164,6 +166,7 @@ static struct kho_stress_thread *kho_stress_threads;
 static unsigned int kho_stress_nr_threads;
 static unsigned long kho_stress_iterations;
 static unsigned long kho_stress_deadline;
+static unsigned int kho_stress_pause_us;
 static u64 kho_stress_seed;
 static void *kho_stress_fdt;
 static struct kho_stress_hdr *kho_stress_record;
@@ -373,7 +376,11 @@ static int kho_stress_thread_fn(void *arg)
 		else
 			kho_stress_subtree_op(t);
 		t->counts[KS_ITERATIONS]++;
-		cond_resched();
+		if (kho_stress_pause_us)
+			usleep_range(kho_stress_pause_us,
+				     kho_stress_pause_us * 2);
+		else
+			cond_resched();
 	}
 	return 0;
 }
@@ -442,7 +449,7 @@ fail:
 }
 
 static int kho_stress_start(unsigned int threads, unsigned long iterations,
-			    u64 seed, unsigned int seconds)
+			    u64 seed, unsigned int seconds, unsigned int pause_us)
 {
 	struct kho_stress_thread *t;
 	unsigned int i;
@@ -463,6 +470,7 @@ static int kho_stress_start(unsigned int threads, unsigned long iterations,
 	kho_stress_iterations = iterations;
 	kho_stress_seed = seed;
 	kho_stress_deadline = jiffies + seconds * HZ;
+	kho_stress_pause_us = min_t(unsigned int, pause_us, USEC_PER_SEC);
 	for (i = 0; i < threads; i++) {
 		t = &kho_stress_threads[i];
 		t->id = i;
@@ -478,8 +486,8 @@ static int kho_stress_start(unsigned int threads, unsigned long iterations,
 	kho_stress_nr_threads = threads;
 	for (i = 0; i < threads; i++)
 		wake_up_process(kho_stress_threads[i].task);
-	pr_info("started %u threads, %lu iterations each, seed %llu, at most %u s\n",
-		threads, iterations, seed, seconds);
+	pr_info("started %u threads, %lu iterations each, seed %llu, at most %u s, pause %u us\n",
+		threads, iterations, seed, seconds, kho_stress_pause_us);
 	return 0;
 
 fail_threads:
@@ -799,7 +807,7 @@ static ssize_t kho_stress_start_write(struct file *file,
 				      const char __user *ubuf, size_t len,
 				      loff_t *ppos)
 {
-	unsigned int threads, seconds = 300;
+	unsigned int threads, seconds = 300, pause_us = 0;
 	unsigned long iterations;
 	char buf[80];
 	u64 seed;
@@ -810,10 +818,10 @@ static ssize_t kho_stress_start_write(struct file *file,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%u %lu %llu %u", &threads, &iterations, &seed,
-		   &seconds) < 3)
+	if (sscanf(buf, "%u %lu %llu %u %u", &threads, &iterations, &seed,
+		   &seconds, &pause_us) < 3)
 		return -EINVAL;
-	err = kho_stress_start(threads, iterations, seed, seconds);
+	err = kho_stress_start(threads, iterations, seed, seconds, pause_us);
 	return err ? err : len;
 }
 

@@ -101,7 +101,8 @@ static int dev = -1;
 static struct stress_state state;
 static pthread_barrier_t barrier;
 
-static unsigned int nr_iterations = 400, nr_loads = 16, race_pause_us = 2000;
+static unsigned int nr_iterations = 400, nr_loads = 16;
+static unsigned int race_pause_us = 2000, race_fast_us = 1000, kpause_us;
 static unsigned long kiterations = 2000000, kseconds = 240;
 
 static uint64_t next_rand(uint64_t *s)
@@ -295,8 +296,9 @@ static int start_kernel_stress(uint64_t seed)
 	fd = open(KSTRESS_START, O_WRONLY);
 	if (fd < 0)
 		return -errno;
-	len = snprintf(cmd, sizeof(cmd), "%u %lu %llu %lu", KTHREADS,
-		       kiterations, (unsigned long long)seed, kseconds);
+	len = snprintf(cmd, sizeof(cmd), "%u %lu %llu %lu %u", KTHREADS,
+		       kiterations, (unsigned long long)seed, kseconds,
+		       kpause_us);
 	if (write(fd, cmd, len) != len)
 		ret = -errno;
 	close(fd);
@@ -312,6 +314,15 @@ static long long text_value(const char *text, const char *key)
 	snprintf(want, sizeof(want), " %s=", key);
 	p = strstr(text, want);
 	return p ? strtoll(p + strlen(want), NULL, 10) : -1;
+}
+
+/* Is an image loaded for kexec -e? */
+static int next_kernel_loaded(void)
+{
+	char buf[8];
+
+	return !read_text("/sys/kernel/kexec_loaded", buf, sizeof(buf)) &&
+	       buf[0] == '1';
 }
 
 /* A step of race session @n, stored at once: the kexec may come any time. */
@@ -349,26 +360,36 @@ static void race_reboot_step(const int *fds, int nr, uint32_t *log)
 		if (fd > 2)
 			close(fd);
 	}
+	luo_raise_nofile(RACE_MAX + THREADS * SLOTS + 64);
 	for (n = 0; n < RACE_MAX; n++) {
 		int sfd, err;
+
+		/*
+		 * Half of them slowly; then wait for the next kernel to be
+		 * loaded (the kexec comes right after) and race on.
+		 */
+		if (n >= RACE_MAX / 2)
+			while (!next_kernel_loaded())
+				usleep(10000);
 
 		snprintf(name, sizeof(name), "race-%d", n);
 		log_step(log, n, RACE_CREATING);
 		err = luo_create_session(dev, name, &sfd);
 		if (err) {
-			log_step(log, n, err == -EBUSY ? RACE_REFUSED : RACE_ERROR);
+			log_step(log, n, err == -EBUSY ? RACE_REFUSED :
+				 RACE_ERROR | -err << 8);
 			break;
 		}
 		log_step(log, n, RACE_CREATED);
 		err = add_memfd(sfd, file_seed(7, 7, n, 1), 1, 1);
 		if (err) {
 			log_step(log, n, err == -EBUSY ? RACE_FILE_REFUSED :
-				 RACE_ERROR);
+				 RACE_ERROR | -err << 8);
 			break;
 		}
 		log_step(log, n, RACE_COMPLETE);
 		/* a little time for the rest of the system between sessions */
-		usleep(race_pause_us);
+		usleep(n < RACE_MAX / 2 ? race_pause_us : race_fast_us);
 	}
 	for (;;)
 		pause();
@@ -497,6 +518,8 @@ static int stage1(void)
 	       (unsigned long long)state.memfds,
 	       (unsigned long long)state.loads,
 	       (unsigned long long)state.unloads);
+	if (!read_text("/proc/uptime", status, sizeof(status)))
+		printf("# uptime %s\n", status);
 	race_reboot_step(held, nr_held, log);
 	return 0;
 }
@@ -658,6 +681,10 @@ static int stage2(void)
 	bad = 0;
 	for (n = 0; n < RACE_MAX && log[n] != RACE_NONE; n++) {
 		last = n;
+		if ((log[n] & 0xff) == RACE_ERROR) {
+			printf("# race-%d: %s\n", n, strerror(log[n] >> 8));
+			log[n] = RACE_ERROR;
+		}
 		complete += log[n] == RACE_COMPLETE;
 		refused += log[n] == RACE_REFUSED ||
 			   log[n] == RACE_FILE_REFUSED;
@@ -702,6 +729,8 @@ int main(void)
 		nr_iterations = 150;
 		nr_loads = 6;
 		race_pause_us = 20000;
+		race_fast_us = 2000;
+		kpause_us = 2000;
 		kiterations = 500000;
 		kseconds = 900;
 	}

@@ -1010,7 +1010,7 @@ def test_kho_stress(name):
     def test():
         return test_luo(name, prog="luo_stress",
                         case="debug" if DEBUG else "normal", smp=2,
-                        mem="1G", timeout=300, check=check_kho_stress)()
+                        mem="1G", timeout=360, check=check_kho_stress)()
     return test
 
 

@@ -19,7 +19,8 @@
  * leaves a child holding every session.  That child goes on creating
  * sessions "race-N", each with one memfd, until LUO refuses (the reboot
  * step has run) or RACE_MAX, logging every step in a memfd of the state
- * session: these ioctls race with the reboot step.  The KHO test /init
+ * session: half of them slowly, the rest once the next kernel is loaded,
+ * so that these ioctls race with the reboot step.  The KHO test /init
  * then loads the next kernel and kexecs.
  *
  * Stage 2 retrieves every recorded session and memfd and checks sizes
@@ -103,6 +104,7 @@ static pthread_barrier_t barrier;
 
 static unsigned int nr_iterations = 400, nr_loads = 16;
 static unsigned int race_pause_us = 2000, race_fast_us = 1000, kpause_us;
+static unsigned int race_max = RACE_MAX;
 static unsigned long kiterations = 2000000, kseconds = 240;
 
 static uint64_t next_rand(uint64_t *s)
@@ -361,14 +363,14 @@ static void race_reboot_step(const int *fds, int nr, uint32_t *log)
 			close(fd);
 	}
 	luo_raise_nofile(RACE_MAX + THREADS * SLOTS + 64);
-	for (n = 0; n < RACE_MAX; n++) {
+	for (n = 0; n < race_max; n++) {
 		int sfd, err;
 
 		/*
 		 * Half of them slowly; then wait for the next kernel to be
 		 * loaded (the kexec comes right after) and race on.
 		 */
-		if (n >= RACE_MAX / 2)
+		if (n >= race_max / 2)
 			while (!next_kernel_loaded())
 				usleep(10000);
 
@@ -389,7 +391,7 @@ static void race_reboot_step(const int *fds, int nr, uint32_t *log)
 		}
 		log_step(log, n, RACE_COMPLETE);
 		/* a little time for the rest of the system between sessions */
-		usleep(n < RACE_MAX / 2 ? race_pause_us : race_fast_us);
+		usleep(n < race_max / 2 ? race_pause_us : race_fast_us);
 	}
 	for (;;)
 		pause();
@@ -726,13 +728,14 @@ int main(void)
 
 	ksft_print_header();
 	if (c && !strcmp(c, "debug")) {
-		nr_iterations = 150;
-		nr_loads = 6;
+		nr_iterations = 100;
+		nr_loads = 3;
+		race_max = 400;
 		race_pause_us = 20000;
 		race_fast_us = 2000;
-		kpause_us = 2000;
+		kpause_us = 5000;
 		kiterations = 500000;
-		kseconds = 900;
+		kseconds = 2400;
 	}
 	printf("# stage %d%s\n", stage, c && *c ? c : "");
 	dev = open(LUO_DEVICE, O_RDWR);

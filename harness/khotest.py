@@ -43,7 +43,7 @@ INIT_SRC = os.path.join(TOP, "tools/testing/selftests/kho/init.c")
 LUO_SRC = os.path.join(TOP, "tools/testing/selftests/liveupdate")
 # the Live Update selftests, built static into /liveupdate/ of the initramfs
 LUO_PROGS = ("liveupdate_api", "luo_kexec", "luo_demo", "luo_bench",
-             "luo_fault")
+             "luo_fault", "luo_stress")
 KUNIT_PY = os.path.join(TREE, "tools/testing/kunit/kunit.py")
 
 BASE_CMDLINE = "console=ttyS0 panic=-1 oops=panic loglevel=7"
@@ -1110,6 +1110,99 @@ def test_ten_hops(name, hops=TEN_HOPS, timeout=720):
     return test
 
 
+# kho-stress: what must have happened at least once in kernel A, and what
+# kernel B must have found wrong zero times
+KSTRESS_KINDS = ("iterations", "folios-preserved", "folios-unpreserved",
+                 "folios-represerved", "subtrees-added", "subtrees-removed")
+KSTRESS_ZERO = ("missing", "bad-order", "bad-content", "overlap",
+                "bad-subtree", "extra-subtrees", "bad-record")
+
+
+def _fraction(text):
+    """"3/4" -> (3, 4)."""
+    a, b = text.split("/")
+    return int(a), int(b)
+
+
+def check_kho_stress(run):
+    """kho-stress: the kernel threads ran up to the freeze and kernel B
+    got exactly their record; the program's sessions, memfds and kexec
+    loads all happened and stage 2 found the open sessions whole."""
+    ks = by_kernel(run, "kho_stress: ")
+    freeze = [t for t in ks.get(1, []) if t.startswith("A: freeze: ")]
+    result = [t for t in ks.get(2, []) if t.startswith("B: RESULT ")]
+    if len(freeze) != 1 or len(result) != 1:
+        return False, "kho_stress: A's freeze line %s, B's RESULT %s " \
+            "(log %s)" % (freeze, result, run.log)
+    a, b = _kv(freeze[0]), _kv(result[0])
+    m = re.match(r"A: freeze: (\d+) of (\d+) threads stopped running, "
+                 r"records (\d+):", freeze[0])
+    if not m:
+        return False, "kho_stress: A: %s (log %s)" % (freeze[0], run.log)
+    running, threads, records = map(int, m.groups())
+    if running != threads or not threads:
+        return False, "only %d of %d kernel threads were still running " \
+            "at the freeze (log %s)" % (running, threads, run.log)
+    none = [k for k in KSTRESS_KINDS if int(a.get(k, 0)) <= 0]
+    if none or int(a.get("errors", 1)):
+        return False, "kernel A: no %s, or errors: %s (log %s)" % (
+            ", ".join(none), freeze[0], run.log)
+    wrong = [k for k in KSTRESS_ZERO if b.get(k) != "0"]
+    if b.get("status") != "PASS" or wrong or b.get("accounts") != "ok":
+        return False, "kernel B: %s (log %s)" % (result[0], run.log)
+    folios, held, subs = (_fraction(b[k]) for k in
+                          ("folios", "held-free", "subtrees"))
+    if any(x != y or not x for x, y in (folios, held, subs)) or \
+            folios[1] + held[1] + subs[1] != records:
+        return False, "kernel B did not get A's %d records: %s (log %s)" % (
+            records, result[0], run.log)
+    out = luo_output(run)
+    sa = [t for t in out.get(1, []) if t.startswith("# SUMMARY: A: ")]
+    sb = [t for t in out.get(2, []) if t.startswith("# SUMMARY: B: ")]
+    ua = re.search(r"(\d+) sessions created, (\d+) closed, (\d+) open "
+                   r"\((\d+) memfds\), (\d+) memfds preserved; (\d+) kexec "
+                   r"loads, (\d+) unloads", sa[0] if sa else "")
+    ub = re.search(r"(\d+) sessions and (\d+) memfds back whole, (\d+) "
+                   r"closed names gone; race: (\d+) begun, (\d+) complete, "
+                   r"(\d+) refused, (\d+) in flight", sb[0] if sb else "")
+    if not ua or not ub:
+        return False, "luo_stress summaries: %s %s (log %s)" % (sa, sb,
+                                                                 run.log)
+    created, closed, opened, open_files, memfds, loads, unloads = \
+        map(int, ua.groups())
+    back, back_files, gone, begun, complete, refused, flight = \
+        map(int, ub.groups())
+    if not all((created, closed, opened, memfds, loads, unloads, gone,
+                complete)) or (back, back_files) != (opened, open_files):
+        return False, "user space: A %s; B %s (log %s)" % (sa[0], sb[0],
+                                                           run.log)
+    # the child's race sessions must have met the reboot step: one
+    # refused, or one in flight when the kexec came
+    if not refused + flight or begun != complete + refused + flight:
+        return False, "the race sessions did not meet the reboot step: " \
+            "%s (log %s)" % (sb[0], run.log)
+    # luo_stress's own summaries (in the detail already) carry the rest
+    return True, (
+        "kho_stress A: %d kthreads, %s iterations: %s folios preserved, %s "
+        "unpreserved, %s re-preserved, %s subtrees added, %s removed, %s "
+        "refused after the kexec began; B: %d folios (%s pages) back by "
+        "content, %d held folios not preserved, %d subtrees exact" % (
+            threads, a["iterations"], a["folios-preserved"],
+            a["folios-unpreserved"], a["folios-represerved"],
+            a["subtrees-added"], a["subtrees-removed"], a["busy"],
+            folios[0], b["pages"], held[0], subs[0]))
+
+
+def test_kho_stress(name):
+    """Concurrent preservation up to the kexec (luo_stress and the
+    kernel's kho_stress threads); fewer iterations on the debug kernel."""
+    def test():
+        return test_luo(name, prog="luo_stress",
+                        case="debug" if DEBUG else "normal", smp=2,
+                        mem="1G", timeout=360, check=check_kho_stress)()
+    return test
+
+
 def test_harness(name, misbehaviour, expect, timeout):
     """The harness itself: a guest that panics or hangs must be caught."""
     def test():
@@ -1228,6 +1321,7 @@ TESTS = {
     "luo-damage-memfd-header": test_luo(
         "luo-damage-memfd-header", case="damage_memfd_header",
         damage="memfd-header"),
+    "kho-stress": test_kho_stress("kho-stress"),
     "harness-panic": test_harness("harness-panic", "panic", "panic", 60),
     "harness-hang": test_harness("harness-hang", "hang", "timeout", 12),
 }

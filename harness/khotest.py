@@ -1009,7 +1009,7 @@ def check_ten_hops(run, hops):
         if stage > 1 and (r.get("status") != "PASS" or
                           r.get("generation") != str(stage - 1) or
                           r.get("generations") != str(stage - 1) or
-                          int(r.get("filled", "0")) <= 0):
+                          (not DEBUG and int(r.get("filled", "0")) <= 0)):
             return False, "kernel %d: test_kho %s (log %s)" % (
                 stage, " ".join("%s=%s" % i for i in r.items()), run.log)
         for what, got in (("verified", verified), ("carried", carried)):

@@ -9,6 +9,9 @@
 #   make check-debug  the KHO and LUO guest tests on the debug kernel
 #                 (KASAN, UBSAN, KFENCE, lockdep, kmemleak, fault injection)
 #   make demo     a kexec from kernel A to kernel B, explained
+#   make series   out/series/: the whole product as a git format-patch series
+#   make series-check  git am it onto the pristine base, build after every
+#                 patch, checkpatch --strict, compare with out/linux
 #   make bench    the native benchmarks (tools/testing/kho), then bench-guest
 #   make bench-guest  kexec times in QEMU with 0 to 4 GiB kept (~15 min)
 #   make clean    remove out/
@@ -29,8 +32,8 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # clones at other paths share the cache: paths under the clone become relative
 export CCACHE_BASEDIR ?= $(CURDIR)
 
-.PHONY: all deps tree config kernel kernel-debug check check-debug demo bench \
-	bench-guest clean
+.PHONY: all deps tree config kernel kernel-debug check check-debug series \
+	series-check demo bench bench-guest clean
 
 all: kernel
 
@@ -71,6 +74,14 @@ kernel-debug: tree
 
 check-debug: kernel-debug
 	@python3 harness/khotest.py check-debug $(TESTS)
+
+# the series is generated from patches/series; series-check builds in
+# out/build-series, so neither touches the test kernel's build
+series: tree
+	@python3 harness/series.py format
+
+series-check: tree
+	@python3 harness/series.py check $(FRAGMENTS)
 
 demo: kernel
 	@python3 harness/khotest.py demo

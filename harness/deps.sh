@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 base=$(cat "$top/BASE_VERSION")
 pkgs="linux-source-6.12=$base build-essential flex bison bc libelf-dev
 libssl-dev cpio ccache qemu-system-x86 kexec-tools python3 sparse
-device-tree-compiler clang libclang-rt-14-dev"
+device-tree-compiler clang libclang-rt-14-dev git"
 
 missing=
 for p in $pkgs; do

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Prepare the kernel tree: Debian's linux-source-6.12 (version pinned in
-# BASE_VERSION), the project's in-tree files copied over it and patches/
-# applied in series order.
+# BASE_VERSION), with the series of patches/series on it: the files its
+# patches add whole copied over it, their diffs applied in series order.
 #
 # out/base/linux-source-6.12  pristine unpack, never modified
 # out/linux                   the tree we build from (with O=out/build)
@@ -23,9 +23,6 @@ base=$out/base/linux-source-6.12
 tree=$out/linux
 stage=$out/tree-stage
 list=$out/tree-files
-
-# Top-level kernel directories the overlay may add files to.
-overlay_dirs="Documentation arch drivers fs include init kernel lib mm tools usr"
 
 have=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || true)
 if [ "$have" != "$want" ]; then
@@ -48,38 +45,33 @@ if [ ! -d "$tree" ]; then
 	rm -f "$list"
 fi
 
-# Build the wanted content of every touched file in a scratch directory.
+# Build the wanted content of every touched file in a scratch directory:
+# the files patches/series says its patches add whole, then the patches'
+# diffs in series order, each file a diff touches starting from its
+# pristine content.
+python3 "$top/harness/series.py" lint
 rm -rf "$stage"
 mkdir -p "$stage"
 cd "$top"
-for d in $overlay_dirs; do
-	if [ -d "$d" ]; then
-		find "$d" -type f ! -name '*.o' ! -name '.*'
-	fi
-done | sort > "$stage.overlay"
+python3 harness/series.py files > "$stage.overlay"
 cpio -pdm --quiet "$stage" < "$stage.overlay"
 
-series=$top/patches/series
 : > "$stage.patched"
-if [ -f "$series" ]; then
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
-		# every file the patch touches starts from its pristine content
-		sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/patches/$p" |
-		while read -r f; do
-			echo "$f" >> "$stage.patched"
-			if [ ! -e "$stage/$f" ] && [ -e "$base/$f" ]; then
-				mkdir -p "$stage/$(dirname "$f")"
-				cp -p "$base/$f" "$stage/$f"
-			fi
-		done
-		if ! patch -d "$stage" -p1 -F0 -s -N --no-backup-if-mismatch \
-			-r - < "$top/patches/$p"; then
-			echo "tree: patches/$p does not apply cleanly (no fuzz allowed)" >&2
-			exit 1
+for p in $(python3 harness/series.py patches); do
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$top/patches/$p" |
+	while read -r f; do
+		echo "$f" >> "$stage.patched"
+		if [ ! -e "$stage/$f" ] && [ -e "$base/$f" ]; then
+			mkdir -p "$stage/$(dirname "$f")"
+			cp -p "$base/$f" "$stage/$f"
 		fi
-	done < "$series"
-fi
+	done
+	if ! patch -d "$stage" -p1 -F0 -s -N --no-backup-if-mismatch \
+		-r - < "$top/patches/$p"; then
+		echo "tree: patches/$p does not apply cleanly (no fuzz allowed)" >&2
+		exit 1
+	fi
+done
 
 # Sync the staged files into the tree, touching only what changed.
 sort -u "$stage.overlay" "$stage.patched" > "$list.new"
@@ -95,7 +87,6 @@ while read -r f; do
 done < "$list.new"
 
 # Files from the previous run that are no longer overlaid or patched.
-reverted=0
 if [ -f "$list" ]; then
 	comm -23 <(sort -u "$list") "$list.new" | while read -r f; do
 		if [ -e "$base/$f" ]; then

@@ -182,6 +182,7 @@ static void __init kho_reserve_scratch(void)
 	phys_addr_t addr;
 	int nid;
 
+	BUILD_BUG_ON(2 + MAX_NUMNODES > KHO_SCRATCH_MAX_AREAS);
 	cnt = 2 + num_node_state(N_MEMORY);
 	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * cnt, PAGE_SIZE);
 	if (!kho_scratch)

@@ -30,10 +30,10 @@ struct kho_stats {
 
 /*
  * Scratch areas: one below ARCH_LOW_ADDRESS_LIMIT, one anywhere, one per
- * node with memory; and the smallest size of each that a kernel hands over
- * (the next kernel's image and initrd go there too) and accepts.
+ * node with memory (KHO_SCRATCH_MAX_AREAS at most); and the smallest size
+ * of each that a kernel hands over (the next kernel's image and initrd go
+ * there too) and accepts.
  */
-#define KHO_SCRATCH_MAX		(2 + MAX_NUMNODES)
 #define KHO_SCRATCH_MIN_LOWMEM	SZ_16M
 #define KHO_SCRATCH_MIN_GLOBAL	SZ_64M
 #define KHO_SCRATCH_MIN_NODE	SZ_16M

@@ -102,7 +102,7 @@ int __init kho_handover_check(phys_addr_t fdt_phys, u64 fdt_len,
 {
 	if (!fdt_len || fdt_len > KHO_FDT_MAX_SIZE || !scratch_len ||
 	    scratch_len % sizeof(struct kho_scratch_area) ||
-	    scratch_len > KHO_SCRATCH_MAX * sizeof(struct kho_scratch_area)) {
+	    scratch_len > KHO_SCRATCH_MAX_AREAS * sizeof(struct kho_scratch_area)) {
 		pr_err("rejecting the handover: bad sizes (FDT %llu, scratch %llu)\n",
 		       fdt_len, scratch_len);
 		return -EINVAL;

@@ -26,6 +26,9 @@
 
 #include "luo_internal.h"
 
+/* the handler's compatible string, in every file record it writes */
+#define LUO_TEST_HANDLER_COMPATIBLE	"luo-test-fail-freeze-v1"
+
 static const char * const luo_test_damages[] = {
 	"none", "compatible", "session-chain", "memfd-header",
 };
@@ -87,7 +90,7 @@ static const struct liveupdate_file_ops luo_test_ops = {
 
 static struct liveupdate_file_handler luo_test_handler = {
 	.ops		= &luo_test_ops,
-	.compatible	= "luo-test-fail-freeze-v1",
+	.compatible	= LUO_TEST_HANDLER_COMPATIBLE,
 };
 
 /* The first file record of the first session, or NULL. */

@@ -44,16 +44,13 @@
  *
  * Anything else is corruption: the next kernel rejects the chain as a
  * whole and takes none of its records.
- */
-
-/**
- * define KHO_BLOCK_COMPATIBLE - version string of the chain format
  *
- * Subsystems that hand a chain over name its format with this string (in
- * their own compatible string or next to the head address), so that a
- * kernel that does not know the format refuses the chain.
+ * This format is "kho-block-v1".  A chain carries no compatible string of
+ * its own: the compatible string of the blob that owns it (LUO's
+ * "luo-v1", for one) names the format of its chains with everything else,
+ * so a change to this layout needs a new compatible string for every
+ * owner.
  */
-#define KHO_BLOCK_COMPATIBLE	"kho-block-v1"
 
 /**
  * define KHO_MAX_BLOCKS - the most blocks a valid chain may have

@@ -114,6 +114,14 @@ struct kho_scratch_area {
 	u64 size;
 };
 
+/*
+ * The most scratch areas a handover may list: one below the low memory
+ * limit, one anywhere and one per NUMA node, for the most nodes any
+ * configuration has (NODES_SHIFT is at most 10).  The next kernel, and
+ * its decompressor, ignore a longer array.
+ */
+#define KHO_SCRATCH_MAX_AREAS	(2 + 1024)
+
 /**
  * DOC: vmalloc preservation
  *

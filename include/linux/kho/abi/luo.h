@@ -27,7 +27,7 @@
  *   that wrote it (0 after a cold boot); the next kernel's number is one
  *   more;
  * - ``sessions``: a u64, the physical address of the first block of a
- *   kho_block chain (KHO_BLOCK_COMPATIBLE) of &struct luo_session_ser
+ *   kho_block chain (kho-block-v1) of &struct luo_session_ser
  *   records, or 0 if no session was handed over.
  *
  * Each session record points at a kho_block chain of &struct luo_file_ser

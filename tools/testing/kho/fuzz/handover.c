@@ -38,7 +38,7 @@
 #define A(off)		(KHO_ARENA_BASE + (u64)(off))
 #define PB		(PAGE_SIZE << pageblock_order)
 #define AREA		sizeof(struct kho_scratch_area)
-#define MAX_IN		KHO_SCRATCH_MAX
+#define MAX_IN		KHO_SCRATCH_MAX_AREAS
 
 static const struct {
 	u64 start, end;
@@ -178,9 +178,9 @@ static u64 pick_scratch_len(unsigned int sel, u64 raw, u64 arr_len)
 	case 1:		/* the areas the input holds */
 		return arr_len / AREA * AREA;
 	case 2:
-		return (raw % (KHO_SCRATCH_MAX + 2)) * AREA;
+		return (raw % (KHO_SCRATCH_MAX_AREAS + 2)) * AREA;
 	case 3:		/* off by a byte */
-		return (raw % (KHO_SCRATCH_MAX + 2)) * AREA + (raw >> 8) % 3 - 1;
+		return (raw % (KHO_SCRATCH_MAX_AREAS + 2)) * AREA + (raw >> 8) % 3 - 1;
 	case 4:
 		return 0;
 	case 5:
@@ -287,7 +287,7 @@ int kho_fuzz_handover(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(PAGE_ALIGNED(fdt_phys) && PAGE_ALIGNED(scratch_phys));
 	FUZZ_ASSERT(fdt_len <= KHO_FDT_MAX_SIZE);
 	cnt = scratch_len / AREA;
-	FUZZ_ASSERT(cnt && cnt <= KHO_SCRATCH_MAX && cnt * AREA == scratch_len);
+	FUZZ_ASSERT(cnt && cnt <= KHO_SCRATCH_MAX_AREAS && cnt * AREA == scratch_len);
 
 	/* "map" both: the direct map, which RAM is in */
 	fdt = phys_to_virt(fdt_phys);

@@ -432,7 +432,7 @@ static void test_handover_where(void)
 	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB), 0), -EINVAL);
 	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB), sa + 1), -EINVAL);
 	EXPECT_EQ(kho_handover_check(A(0), PAGE_SIZE, A(MiB),
-				     (KHO_SCRATCH_MAX + 1) * sa), -EINVAL);
+				     (KHO_SCRATCH_MAX_AREAS + 1) * sa), -EINVAL);
 	EXPECT_LOG("bad sizes");
 	EXPECT_EQ(kho_arena.traps, 0);
 }

@@ -2,13 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run each fuzz target briefly on its seed corpus, then replay its
-# regression inputs; one line per target, then "N passed, N failed".
-# Called by "make fuzz-smoke" with HERE, OUT, SECONDS_EACH and TARGETS set.
+# regression inputs; print KTAP version 1, one result line per target.
+# Called by "make fuzz-smoke" (and, as a subtest, by "make check") with
+# HERE, OUT, SECONDS_EACH and TARGETS set; exits 1 if a target failed.
 
-passed=0
+set -- $TARGETS
+echo "KTAP version 1"
+echo "1..$#"
+n=0
 failed=0
 mkdir -p "$OUT/smoke"
 for t in $TARGETS; do
+	n=$((n + 1))
 	bin="$OUT/fuzz/bin/$t"
 	work="$OUT/smoke/$t"
 	log="$OUT/smoke/$t.log"
@@ -25,21 +30,24 @@ for t in $TARGETS; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	nreg=0
 	if [ -d "$HERE/regressions/$t" ]; then
-		set -- $(find "$HERE/regressions/$t" -type f ! -name README | sort)
-		nreg=$#
+		list="$OUT/smoke/$t.regressions"
+		find "$HERE/regressions/$t" -type f ! -name README | sort >"$list"
+		nreg=$(wc -l <"$list")
 		if [ "$nreg" -gt 0 ]; then
-			"$bin" -runs=1 "$@" >>"$log" 2>&1 || ok=0
+			tr '\n' '\0' <"$list" |
+				xargs -0 "$bin" -runs=1 >>"$log" 2>&1 || ok=0
 		fi
 	fi
 	secs=$(echo "$(date +%s.%N) - $start" | bc)
 	if [ $ok = 1 ]; then
-		passed=$((passed + 1))
-		printf 'PASS %-28s %6.1fs  %s runs, %s regression inputs\n' \
-			"fuzz-smoke/$t" "$secs" "${runs:-?}" "$nreg"
+		printf '# %s: %.1fs, %s runs, %s regression inputs\n' \
+			"$t" "$secs" "${runs:-?}" "$nreg"
+		echo "ok $n $t"
 	else
 		failed=$((failed + 1))
-		printf 'FAIL %-28s %6.1fs  see %s\n' "fuzz-smoke/$t" "$secs" "$log"
+		printf '# %s: %.1fs, see %s\n' "$t" "$secs" "$log"
+		echo "not ok $n $t"
 	fi
 done
-echo "$passed passed, $failed failed"
-[ $failed = 0 ] && [ $passed -gt 0 ]
+echo "# $((n - failed)) passed, $failed failed"
+[ $failed = 0 ] && [ $n -gt 0 ]

@@ -100,7 +100,7 @@ void kho_arena_reset(void)
 	kho_arena.hint = kho_arena.alloc_lo;
 }
 
-phys_addr_t kho_shim_virt_to_phys(const volatile void *virt)
+phys_addr_t kho_shim_virt_to_phys(const void *virt)
 {
 	fprintf(stderr, "virt_to_phys(%p): not in the arena [%p, +%#llx)\n",
 		virt, kho_arena.virt, (unsigned long long)kho_arena.size);
@@ -230,9 +230,9 @@ void folio_put(struct folio *folio)
 	struct page *page = &folio->page;
 
 	if (page->flags & KHO_PG_TAIL)
-		kho_shim_bad_page(page, "folio_put() on a tail page");
+		kho_shim_bad_page(page, "a folio put through a tail page");
 	if (page->refcount <= 0)
-		kho_shim_bad_page(page, "folio_put() with no reference");
+		kho_shim_bad_page(page, "a folio put with no reference");
 	if (!--page->refcount)
 		__free_pages(page, page->order);
 }

@@ -24,6 +24,7 @@
 
 #include "../shim/kho_shim.h"
 #include "../shim/kho_sim.h"
+#include "../shim/kho_sim.h"
 
 struct kho_arena kho_arena = { .fail_after = -1 };
 long kho_slab_fail_after = -1;
@@ -207,7 +208,7 @@ void __free_pages(struct page *page, unsigned int order)
 	for (i = 0; i < nr; i++) {
 		if (!(page[i].flags & KHO_PG_USED))
 			kho_shim_bad_page(page + i, "freed but not allocated");
-		if (page[i].private >> 32 == KHO_SIM_PAGE_MAGIC)
+		if (kho_sim_page_order(page + i) >= 0)
 			kho_shim_bad_page(page + i,
 					  "freed while preserved, not restored");
 		memset(&page[i], 0, sizeof(page[i]));

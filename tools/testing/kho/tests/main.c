@@ -520,7 +520,7 @@ static int add_external(const char *arg)
 int main(int argc, char **argv)
 {
 	struct kunit_suite **ks = kunit_shim_suites();
-	unsigned int plan = 0, n = 0, i, failed = 0;
+	unsigned int plan = 0, n = 0, i, count[3] = { 0 };
 	int opt;
 
 	while ((opt = getopt(argc, argv, "vk:e:")) != -1) {
@@ -551,14 +551,15 @@ int main(int argc, char **argv)
 	printf("KTAP version 1\n1..%u\n", plan);
 	for (i = 0; ks[i]; i++)
 		if (kunit_cases(ks[i]))
-			failed += run_kunit_suite(ks[i], ++n) == KUNIT_FAILURE;
+			count[run_kunit_suite(ks[i], ++n)]++;
 	for (i = 0; i < ARRAY_SIZE(native_suites); i++)
 		if (native_cases(i))
-			failed += run_native_suite(i, ++n) == KUNIT_FAILURE;
+			count[run_native_suite(i, ++n)]++;
 	if (nr_replays)
-		failed += run_replays(++n) == KUNIT_FAILURE;
+		count[run_replays(++n)]++;
 	for (i = 0; !filter && i < nr_external; i++)
-		failed += run_external(i, ++n) == KUNIT_FAILURE;
-	printf("# %u passed, %u failed\n", n - failed, failed);
-	return failed || !n;
+		count[run_external(i, ++n)]++;
+	printf("# %u passed, %u failed, %u skipped\n", count[KUNIT_SUCCESS],
+	       count[KUNIT_FAILURE], count[KUNIT_SKIPPED]);
+	return count[KUNIT_FAILURE] || !count[KUNIT_SUCCESS];
 }

@@ -3,7 +3,8 @@
  * Native-only tests of kho_array and kho_block: what needs the simulated
  * kexec of lib/kho_sim.c (a handover into a next kernel whose free memory
  * is poisoned, a page that is preserved but restored by someone else, a
- * page that survives but is not preserved) or its fault injection.  The
+ * page that survives but is not preserved), its fault injection or KHO
+ * being off.  The
  * rest of both libraries is tested by their KUnit suites, which run here
  * too (kernel/liveupdate/kho_array_kunit.c, kho_block_kunit.c).
  */
@@ -514,10 +515,41 @@ static void block_restore_corrupt(void)
 	EXPECT_LOG("has count 0");
 }
 
+/*
+ * Growth that cannot get its block pages or its slab memory fails with
+ * -ENOMEM and leaves the set and the arena as they were; with KHO off it
+ * is -EOPNOTSUPP.  (The KUnit suite has the bound, -E2BIG.)
+ */
+static void block_grow_fail(void)
+{
+	struct kho_block_set set;
+	unsigned long used;
+
+	kho_block_set_init(&set, sizeof(struct rec));
+	append(&set, 0, 10);
+	used = kho_arena.used;
+	kho_arena.fail_after = 2;
+	EXPECT_EQ(kho_block_set_grow(&set, 5 * CPB), -ENOMEM);
+	kho_arena.fail_after = -1;
+	EXPECT_EQ(set.nr_blocks, 1);
+	EXPECT_EQ(kho_arena.used, used);
+	kho_slab_fail_after = 1;
+	EXPECT_EQ(kho_block_set_grow(&set, 5 * CPB), -ENOMEM);
+	kho_slab_fail_after = -1;
+	EXPECT_EQ(set.nr_blocks, 1);
+	EXPECT_EQ(kho_arena.used, used);
+	kho_sim.enabled = false;
+	EXPECT_EQ(kho_block_set_grow(&set, 5 * CPB), -EOPNOTSUPP);
+	kho_sim.enabled = true;
+	verify(&set, 10);
+	kho_block_set_destroy(&set);
+}
+
 const struct kho_test kho_kexec_tests[] = {
 	KHO_TEST(array_write_nomem),
 	KHO_TEST(array_preserve_restore),
 	KHO_TEST(array_refused_after_kexec),
+	KHO_TEST(block_grow_fail),
 	KHO_TEST(block_restore),
 	KHO_TEST(block_hand_on),
 	KHO_TEST(block_restore_not_kho),

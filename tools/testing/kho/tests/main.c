@@ -30,6 +30,7 @@
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include "../../../../kernel/liveupdate/kho_radix.h"
 #include "../shim/kho_shim.h"
 #include "../shim/kho_sim.h"
 #include "../fuzz/targets.h"
@@ -217,12 +218,23 @@ struct kunit_run {
 	const void *param;
 };
 
+/*
+ * Arena pages in use but for the outgoing tracker's tables, which stay
+ * once made (a preserve adds them, an unpreserve leaves them).
+ */
+static unsigned long arena_pages(void)
+{
+	return kho_arena.used - kho_sim.out->nodes - kho_sim.out->leaves;
+}
+
 static void kunit_child(const void *arg)
 {
 	const struct kunit_run *r = arg;
 	static struct kunit test;
+	unsigned long used;
 
 	fresh_kernel(r->kcase->name);
+	used = arena_pages();
 	test.name = r->kcase->name;
 	test.param_value = r->param;
 	test.status = KUNIT_SUCCESS;
@@ -238,6 +250,12 @@ static void kunit_child(const void *arg)
 	}
 	kunit_shim_cleanup(&test);
 	kunit_shim_current = NULL;
+	/* what the case allocated, it freed */
+	if (arena_pages() != used && test.status != KUNIT_SKIPPED) {
+		printf("%*s# %ld arena pages not freed\n", test.indent, "",
+		       (long)(arena_pages() - used));
+		test.status = KUNIT_FAILURE;
+	}
 	if (kho_log_warnings())
 		printf("%*s# %lu kernel warnings\n", test.indent, "",
 		       kho_log_warnings());

@@ -235,6 +235,19 @@ static void array_refused_after_kexec(void)
 	}
 }
 
+/*
+ * A value above LONG_MAX does not fit an entry: ka_mk_value() warns (the
+ * KUnit suite has the values that fit; a warning is counted only here).
+ */
+static void array_value_too_big(void)
+{
+	EXPECT_EQ(kho_log_warnings(), 0);
+	ka_mk_value(LONG_MAX);
+	EXPECT_EQ(kho_log_warnings(), 0);
+	ka_mk_value(LONG_MAX + 1UL);
+	EXPECT_EQ(kho_log_warnings(), 1);
+}
+
 /* ---- kho_block ------------------------------------------------------------ */
 
 struct rec {
@@ -545,11 +558,79 @@ static void block_grow_fail(void)
 	kho_block_set_destroy(&set);
 }
 
+static bool usable_but(phys_addr_t pa, void *arg)
+{
+	return pa != *(const phys_addr_t *)arg && kho_arena_has(pa, PAGE_SIZE);
+}
+
+/*
+ * kho_block_chain_check() refuses each damage with exactly one error line
+ * that names it, and no warning.  (The KUnit suite has the verdicts and
+ * the block counts; only here is the log read.)
+ */
+static void block_check_logs(void)
+{
+	static const struct {
+		const char *why;
+		unsigned int block;
+	} want[] = {
+		{ "has count 0", 2 }, { "not page aligned", 1 },
+		{ "not usable memory", 3 }, { "cycle", 3 },
+	};
+	struct kho_block_header_ser *b[4];
+	phys_addr_t bad = 0, head;
+	unsigned long nr;
+	unsigned int i, d;
+	char where[32];
+
+	for (d = 0; d < ARRAY_SIZE(want); d++) {
+		for (i = 0; i < 4; i++) {
+			b[i] = (void *)get_zeroed_page(GFP_KERNEL);
+			ASSERT(b[i]);
+			b[i]->count = 1;
+		}
+		for (i = 0; i < 3; i++)
+			b[i]->next = virt_to_phys(b[i + 1]);
+		head = virt_to_phys(b[0]);
+		switch (d) {
+		case 0:
+			b[2]->count = 0;
+			break;
+		case 1:
+			b[0]->next += 16;
+			break;
+		case 2:
+			bad = virt_to_phys(b[3]);
+			break;
+		case 3:
+			b[3]->next = head;
+			break;
+		}
+		kho_log_reset();
+		EXPECT_EQ(kho_block_chain_check(head, sizeof(struct rec),
+						usable_but, &bad, &nr),
+			  -EINVAL);
+		EXPECT_LOG(want[d].why);
+		if (d != 3) {
+			snprintf(where, sizeof(where), "block %u at",
+				 want[d].block);
+			EXPECT_LOG(where);
+		}
+		EXPECT_EQ(kho_log_errors(), 1);
+		EXPECT_EQ(kho_log_warnings(), 0);
+		bad = 0;
+		for (i = 0; i < 4; i++)
+			free_page((unsigned long)b[i]);
+	}
+}
+
 const struct kho_test kho_kexec_tests[] = {
+	KHO_TEST(array_value_too_big),
 	KHO_TEST(array_write_nomem),
 	KHO_TEST(array_preserve_restore),
 	KHO_TEST(array_refused_after_kexec),
 	KHO_TEST(block_grow_fail),
+	KHO_TEST(block_check_logs),
 	KHO_TEST(block_restore),
 	KHO_TEST(block_hand_on),
 	KHO_TEST(block_restore_not_kho),

@@ -1048,8 +1048,6 @@ static void kho_radix_kunit_walk_key_above_order0(struct kunit *test)
 /* ------------------------------------------------------------------ */
 /* Walks of trees built by hand                                       */
 
-#define KHO_TEST_HAND_PAGES	16
-
 /*
  * A table linked to itself at every index is a walk without end but for
  * its check: a check that starts refusing ends it with -EINVAL.
@@ -1069,6 +1067,8 @@ static void kho_radix_kunit_walk_bounded(struct kunit *test)
 	KUNIT_EXPECT_LE(test, w.checks, w.max_checks + 1);
 	KUNIT_EXPECT_FALSE(test, w.bad_check);
 }
+
+#define KHO_TEST_HAND_PAGES	16
 
 struct kho_test_hand {
 	struct kunit *test;

@@ -493,16 +493,6 @@ static void block_restore_wrong_order(void)
 	restore_unvetted(B_HUGE);
 }
 
-static void block_restore_not_kho(void)
-{
-	struct kho_block_set in;
-
-	kho_block_set_init(&in, sizeof(struct rec));
-	EXPECT_EQ(kho_block_set_restore(&in, KHO_ARENA_BASE), -ENOENT);
-	kho_block_set_init(&in, 0);
-	EXPECT_EQ(kho_block_set_restore(&in, KHO_ARENA_BASE), -EINVAL);
-}
-
 static void block_restore_corrupt(void)
 {
 	struct kho_block_set set, in;
@@ -633,7 +623,6 @@ const struct kho_test kho_kexec_tests[] = {
 	KHO_TEST(block_check_logs),
 	KHO_TEST(block_restore),
 	KHO_TEST(block_hand_on),
-	KHO_TEST(block_restore_not_kho),
 	KHO_TEST(block_restore_unpreserved),
 	KHO_TEST(block_restore_restored),
 	KHO_TEST(block_restore_wrong_order),

@@ -1429,8 +1429,11 @@ def run_test(name):
 def native(target):
     """Run a tools/testing/kho target; print its test lines.
 
-    Returns (passed, failed) from its closing "N passed, N failed" line; a
-    target that ends without one counts as one failure.
+    The target prints one KTAP version 1 document; its top-level results
+    (one per suite) are counted: returns (passed, failed), skipped suites
+    counted as passed.  A document without a plan, with fewer results than
+    planned, or a non-zero exit status with nothing failed counts as one
+    failure more.
     """
     print("native: make -C tools/testing/kho %s" % target, flush=True)
     proc = subprocess.run(["make", "-s", "-C",
@@ -1438,20 +1441,28 @@ def native(target):
                            "FUZZ_SMOKE_SECONDS=3"],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           text=True)
-    summary = None
+    plan = None
+    passed = failed = 0
     for line in proc.stdout.splitlines():
-        m = re.match(r"(\d+) passed, (\d+) failed$", line)
+        m = re.match(r"1\.\.(\d+)$", line)
+        if m and plan is None:
+            plan = int(m.group(1))
+            continue
+        m = re.match(r"(not ok|ok) \d+ (\S+)(.*)$", line)
         if m:
-            summary = (int(m.group(1)), int(m.group(2)))
-        elif line.startswith(("PASS ", "FAIL ")):
-            print(line.rstrip(), flush=True)
-    if summary is None:
-        print("FAIL native %s: no summary, exit status %d\n%s" % (
-            target, proc.returncode, proc.stdout[-2000:]), flush=True)
-        return 0, 1
-    if proc.returncode and not summary[1]:
-        return summary[0], 1
-    return summary
+            ok = m.group(1) == "ok"
+            passed += ok
+            failed += not ok
+            print("%s native/%s%s" % ("PASS" if ok else "FAIL", m.group(2),
+                                      m.group(3)), flush=True)
+    if plan is None or passed + failed < plan:
+        print("FAIL native %s: %d of %s results, exit status %d\n%s" % (
+            target, passed + failed, plan, proc.returncode,
+            proc.stdout[-2000:]), flush=True)
+        return passed, failed + 1
+    if proc.returncode and not failed:
+        return passed, 1
+    return passed, failed
 
 
 # check-debug starts these first: the longest chains, so that the last

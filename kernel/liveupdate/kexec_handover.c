@@ -514,17 +514,6 @@ void kho_unpreserve_folio(struct folio *folio)
 }
 EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
 
-/* The largest naturally aligned block that starts a run at @pfn. */
-static unsigned int kho_run_order(unsigned long pfn, unsigned long nr_pages)
-{
-	unsigned int order = min_t(unsigned int, MAX_PAGE_ORDER,
-				   ilog2(nr_pages));
-
-	if (pfn)
-		order = min_t(unsigned int, order, __ffs(pfn));
-	return order;
-}
-
 /**
  * kho_preserve_pages - preserve a run of pages across kexec
  * @page:     first page of the run

@@ -5,7 +5,10 @@
 #ifndef _KERNEL_LIVEUPDATE_KEXEC_HANDOVER_INTERNAL_H
 #define _KERNEL_LIVEUPDATE_KEXEC_HANDOVER_INTERNAL_H
 
+#include <linux/bitops.h>
 #include <linux/kho/abi/kexec_handover.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/numa.h>
 #include <linux/sizes.h>
@@ -24,6 +27,29 @@ struct kho_stats {
 	unsigned long out_blocks[KHO_ORDER_0_LOG2 + 1];
 	unsigned long in_blocks[KHO_ORDER_0_LOG2 + 1];
 };
+
+/**
+ * kho_run_order - order of the block that starts a run of pages
+ * @pfn:      first page frame of the run
+ * @nr_pages: pages left in the run, at least one
+ *
+ * kho_preserve_pages() splits a run into the largest naturally aligned
+ * blocks, at most MAX_PAGE_ORDER pages, from its start; its undo and
+ * kho_restore_pages() must split it the same way, and so must anything
+ * that stands in for them (tools/testing/kho).
+ *
+ * Return: the order of the block at @pfn.
+ */
+static inline unsigned int kho_run_order(unsigned long pfn,
+					 unsigned long nr_pages)
+{
+	unsigned int order = min_t(unsigned int, MAX_PAGE_ORDER,
+				   ilog2(nr_pages));
+
+	if (pfn)
+		order = min_t(unsigned int, order, __ffs(pfn));
+	return order;
+}
 
 /* The largest root FDT an incoming kernel accepts. */
 #define KHO_FDT_MAX_SIZE	SZ_64K

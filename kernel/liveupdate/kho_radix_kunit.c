@@ -1048,6 +1048,26 @@ static void kho_radix_kunit_walk_key_above_order0(struct kunit *test)
 /* ------------------------------------------------------------------ */
 /* Walks of trees built by hand                                       */
 
+/*
+ * A table linked to itself at every index is a walk without end but for
+ * its check: a check that starts refusing ends it with -EINVAL.
+ */
+static void kho_radix_kunit_walk_bounded(struct kunit *test)
+{
+	struct kho_radix_node *root = kho_test_page(test);
+	struct kho_radix_node *self = kho_test_page(test);
+	struct kho_test_walk w = { .limit_checks = true, .max_checks = 1000 };
+	unsigned int i;
+
+	for (i = 0; i < KHO_TEST_TABLE_ENTRIES; i++)
+		kho_test_link(self, i, self);
+	kho_test_link(root, 2, self);
+	KUNIT_EXPECT_EQ(test, kho_radix_walk(root, kho_test_check,
+					     kho_test_visit, &w), -EINVAL);
+	KUNIT_EXPECT_LE(test, w.checks, w.max_checks + 1);
+	KUNIT_EXPECT_FALSE(test, w.bad_check);
+}
+
 #define KHO_TEST_HAND_PAGES	16
 
 struct kho_test_hand {
@@ -1205,6 +1225,32 @@ static void kho_radix_kunit_alloc_failure(struct kunit *test)
 	kunit_deactivate_static_stub(test, kho_radix_alloc_table);
 }
 
+/*
+ * 128 MiB of order-0 pages, aligned: exactly one leaf and one path of
+ * nodes, and a walk that reports every page, in order.
+ */
+static void kho_radix_kunit_dense_size(struct kunit *test)
+{
+	struct kho_radix_tree *tree = kho_test_tree(test);
+	const unsigned long n = SZ_128M >> PAGE_SHIFT;
+	struct kho_test_walk w = {};
+	unsigned long i;
+
+	kho_test_need_4k(test);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, kho_radix_add(tree, SZ_8G + i * PAGE_SIZE,
+						    0), 0);
+	KUNIT_EXPECT_EQ(test, tree->leaves, 1UL);
+	KUNIT_EXPECT_EQ(test, tree->nodes, 5UL);
+	KUNIT_EXPECT_EQ(test, tree->blocks[0], n);
+	KUNIT_EXPECT_EQ(test, kho_radix_walk(tree->root, kho_test_check,
+					     kho_test_visit, &w), 0);
+	KUNIT_EXPECT_EQ(test, w.visits, n);
+	KUNIT_EXPECT_EQ(test, w.checks, kho_test_tables(tree));
+	KUNIT_EXPECT_FALSE(test, w.bad_check);
+	KUNIT_EXPECT_FALSE(test, w.out_of_order);
+}
+
 static void kho_radix_kunit_churn(struct kunit *test)
 {
 	static const unsigned int orders[] = { 0, 0, 1, 3, 9, 10, 18, 0 };
@@ -1323,8 +1369,10 @@ static struct kunit_case kho_radix_test_cases[] = {
 	KUNIT_CASE(kho_radix_kunit_walk_check_refuses),
 	KUNIT_CASE(kho_radix_kunit_walk_misaligned_table),
 	KUNIT_CASE(kho_radix_kunit_walk_key_above_order0),
+	KUNIT_CASE(kho_radix_kunit_walk_bounded),
 	KUNIT_CASE(kho_radix_kunit_walk_hand_built),
 	KUNIT_CASE(kho_radix_kunit_alloc_failure),
+	KUNIT_CASE(kho_radix_kunit_dense_size),
 	KUNIT_CASE(kho_radix_kunit_churn),
 	{}
 };

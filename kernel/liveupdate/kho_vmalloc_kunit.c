@@ -561,6 +561,18 @@ static void kho_test_shape_desc(const struct kho_test_shape *s, char *desc)
 
 KUNIT_ARRAY_PARAM(kho_test_shapes, kho_test_shapes, kho_test_shape_desc);
 
+/* The descriptor and chunk layout of the ABI (sizes are asserted there). */
+static void kho_vmalloc_test_layout(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, offsetof(struct kho_vmalloc, first), 0);
+	KUNIT_EXPECT_EQ(test, offsetof(struct kho_vmalloc, total_pages), 8);
+	KUNIT_EXPECT_EQ(test, offsetof(struct kho_vmalloc, flags), 12);
+	KUNIT_EXPECT_EQ(test, offsetof(struct kho_vmalloc, order), 14);
+	KUNIT_EXPECT_EQ(test, offsetof(struct kho_vmalloc_chunk, phys),
+			sizeof(u64));
+	KUNIT_EXPECT_EQ(test, KHO_TEST_ENTRIES, PAGE_SIZE / sizeof(u64) - 1);
+}
+
 /* Sound descriptors pass, and the iterator hands out every block once. */
 static void kho_vmalloc_test_sound(struct kunit *test)
 {
@@ -775,6 +787,7 @@ static void kho_vmalloc_test_restore_refuses(struct kunit *test)
 }
 
 static struct kunit_case kho_vmalloc_restore_cases[] = {
+	KUNIT_CASE(kho_vmalloc_test_layout),
 	KUNIT_CASE_PARAM(kho_vmalloc_test_sound, kho_test_shapes_gen_params),
 	KUNIT_CASE(kho_vmalloc_test_bad_fields),
 	KUNIT_CASE(kho_vmalloc_test_bad_alignment),

@@ -273,7 +273,6 @@ int liveupdate_reboot(struct kimage *image)
 		pr_err("kexec refused: cannot freeze the sessions (%d)\n", err);
 		return err;
 	}
-	luo_test_damage(luo_fdt_out);
 	luo_frozen = true;
 	kho_stats(&luo_reboot_stats);
 	pr_info("reboot step done: KHO tracker %lu node + %lu leaf pages\n",

@@ -115,10 +115,4 @@ int luo_files_validate(struct luo_session *s);
 void luo_files_drop(struct luo_session *s);
 bool luo_block_usable(phys_addr_t pa, void *arg);
 
-#ifdef CONFIG_LIVEUPDATE_TEST
-void luo_test_damage(void *fdt);
-#else
-static inline void luo_test_damage(void *fdt) { }
-#endif
-
 #endif /* _KERNEL_LIVEUPDATE_LUO_INTERNAL_H */

@@ -10,8 +10,10 @@
  *
  * /sys/kernel/debug/liveupdate_test/corrupt
  *	Write "compatible", "session-chain" or "memfd-header" (or "none"):
- *	after the next successful reboot step the outgoing LUO handover is
- *	damaged that way, so that the next kernel must refuse it.
+ *	at the next kexec after a successful reboot step (from a reboot
+ *	notifier, which kernel_kexec() calls after the step), the outgoing
+ *	LUO handover is damaged that way, so that the next kernel must
+ *	refuse it.
  */
 
 #define pr_fmt(fmt) "LUO: test: " fmt
@@ -22,8 +24,10 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/libfdt.h>
+#include <linux/reboot.h>
 #include <linux/string.h>
 
+#include "kexec_handover_internal.h"
 #include "luo_internal.h"
 
 /* the handler's compatible string, in every file record it writes */
@@ -109,13 +113,8 @@ static struct luo_file_ser *luo_test_first_file(phys_addr_t head)
 	return (struct luo_file_ser *)(block + 1);
 }
 
-/**
- * luo_test_damage - damage the outgoing handover as asked
- * @fdt: the LUO subtree, complete
- *
- * Context: luo_lock held, from the reboot step.
- */
-void luo_test_damage(void *fdt)
+/* Damage the LUO subtree @fdt, complete and frozen, as asked; luo_lock held. */
+static void luo_test_damage(void *fdt)
 {
 	struct kho_block_header_ser *block;
 	struct memfd_luo_ser *memfd;
@@ -160,6 +159,33 @@ nothing:
 		luo_test_damages[luo_test_damage_mode]);
 }
 
+/*
+ * kernel_kexec() runs the reboot notifiers after the live update reboot
+ * step: if the step froze the sessions, the LUO subtree of the outgoing
+ * root FDT is final and is damaged here.
+ */
+static int luo_test_reboot(struct notifier_block *nb, unsigned long action,
+			   void *data)
+{
+	const void *root;
+	phys_addr_t phys;
+
+	guard(mutex)(&luo_lock);
+	if (!luo_frozen || luo_test_damage_mode == LUO_TEST_NONE)
+		return NOTIFY_DONE;
+	root = kho_out_fdt();
+	if (!root || kho_fdt_subtree(root, LUO_FDT_NAME, &phys)) {
+		pr_err("no outgoing LUO subtree to damage\n");
+		return NOTIFY_DONE;
+	}
+	luo_test_damage(phys_to_virt(phys));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block luo_test_reboot_nb = {
+	.notifier_call	= luo_test_reboot,
+};
+
 static ssize_t luo_test_corrupt_write(struct file *file,
 				      const char __user *ubuf, size_t len,
 				      loff_t *ppos)
@@ -203,6 +229,6 @@ static int __init luo_test_init(void)
 				   &luo_test_fail_fops);
 	debugfs_create_file_unsafe("corrupt", 0200, dir, NULL,
 				   &luo_test_corrupt_fops);
-	return 0;
+	return register_reboot_notifier(&luo_test_reboot_nb);
 }
 late_initcall(luo_test_init);

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/kexec_handover.h>
 #include <linux/memblock.h>
@@ -31,8 +32,8 @@
 #include "../shim/kho_shim.h"
 #include "../shim/kho_sim.h"
 
-#define GiB		(1ULL << 30)
-#define MiB		(1ULL << 20)
+#define GiB		BIT_ULL(30)
+#define MiB		BIT_ULL(20)
 #define SPAN		(16 * GiB)	/* preserved memory may lie here */
 #define TREE_ROOM	(256 * MiB)	/* tracker pages come from here */
 
@@ -184,7 +185,7 @@ static int baseline_visit(phys_addr_t phys, unsigned int order,
 	for (i = 0; i < nr; i++, phys += PAGE_SIZE << order) {
 		if (memblock_reserve(phys, PAGE_SIZE << order))
 			return -ENOMEM;
-		pfn_to_page(PHYS_PFN(phys))->private = order + 1;
+		kho_sim_page_mark(pfn_to_page(PHYS_PFN(phys)), order);
 	}
 	return 0;
 }

@@ -84,7 +84,9 @@ static void max_len(const char *target, size_t len)
 /* Dictionary: the address of every arena page, and @extra. */
 static void dict(const char *target, const char *extra)
 {
-	char *buf = malloc(64 * FUZZ_PAGES + 4096), *p = buf;
+	/* a page's line is at most 46 bytes */
+	size_t size = 64 * (FUZZ_PAGES + 1) + strlen(extra) + 1, n = 0;
+	char *buf = malloc(size);
 	unsigned int i, k;
 
 	if (!buf)
@@ -92,12 +94,13 @@ static void dict(const char *target, const char *extra)
 	for (i = 0; i <= FUZZ_PAGES; i++) {
 		u64 v = FUZZ_PHYS(i);
 
-		p += sprintf(p, "page%u=\"", i);
+		n += snprintf(buf + n, size - n, "page%u=\"", i);
 		for (k = 0; k < 8; k++)
-			p += sprintf(p, "\\x%02x", (unsigned int)(v >> 8 * k) & 0xff);
-		p += sprintf(p, "\"\n");
+			n += snprintf(buf + n, size - n, "\\x%02x",
+				      (unsigned int)(v >> 8 * k) & 0xff);
+		n += snprintf(buf + n, size - n, "\"\n");
 	}
-	strcpy(p, extra);
+	snprintf(buf + n, size - n, "%s", extra);
 	text(target, "dict", buf);
 	free(buf);
 }

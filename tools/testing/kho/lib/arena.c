@@ -24,6 +24,7 @@
 
 #include "../shim/kho_shim.h"
 #include "../shim/kho_sim.h"
+#include "../shim/kho_sim.h"
 
 struct kho_arena kho_arena = { .fail_after = -1 };
 long kho_slab_fail_after = -1;
@@ -100,7 +101,7 @@ void kho_arena_reset(void)
 	kho_arena.hint = kho_arena.alloc_lo;
 }
 
-phys_addr_t kho_shim_virt_to_phys(const volatile void *virt)
+phys_addr_t kho_shim_virt_to_phys(const void *virt)
 {
 	fprintf(stderr, "virt_to_phys(%p): not in the arena [%p, +%#llx)\n",
 		virt, kho_arena.virt, (unsigned long long)kho_arena.size);
@@ -207,7 +208,7 @@ void __free_pages(struct page *page, unsigned int order)
 	for (i = 0; i < nr; i++) {
 		if (!(page[i].flags & KHO_PG_USED))
 			kho_shim_bad_page(page + i, "freed but not allocated");
-		if (page[i].private >> 32 == KHO_SIM_PAGE_MAGIC)
+		if (kho_sim_page_order(page + i) >= 0)
 			kho_shim_bad_page(page + i,
 					  "freed while preserved, not restored");
 		memset(&page[i], 0, sizeof(page[i]));
@@ -230,9 +231,9 @@ void folio_put(struct folio *folio)
 	struct page *page = &folio->page;
 
 	if (page->flags & KHO_PG_TAIL)
-		kho_shim_bad_page(page, "folio_put() on a tail page");
+		kho_shim_bad_page(page, "a folio put through a tail page");
 	if (page->refcount <= 0)
-		kho_shim_bad_page(page, "folio_put() with no reference");
+		kho_shim_bad_page(page, "a folio put with no reference");
 	if (!--page->refcount)
 		__free_pages(page, page->order);
 }

@@ -82,42 +82,39 @@ void kho_unpreserve_folio(struct folio *folio)
 	sim_unpreserve_block(PFN_PHYS(folio_pfn(folio)), folio_order(folio));
 }
 
-/* Order of the largest aligned block, at most MAX_PAGE_ORDER, at @pfn. */
-static unsigned int run_order(unsigned long pfn, unsigned long left)
-{
-	unsigned int order = 0;
-
-	while (order < MAX_PAGE_ORDER && !(pfn & (1UL << order)) &&
-	       (2UL << order) <= left)
-		order++;
-	return order;
-}
-
 int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 {
 	unsigned long start = page_to_pfn(page), end = start + nr_pages, pfn;
 	int err;
 
-	for (pfn = start; pfn < end; pfn += 1UL << run_order(pfn, end - pfn)) {
-		err = sim_preserve_block(PFN_PHYS(pfn), run_order(pfn, end - pfn));
+	unsigned int order;
+
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
+		order = kho_run_order(pfn, end - pfn);
+		err = sim_preserve_block(PFN_PHYS(pfn), order);
 		if (err)
 			goto undo;
 	}
 	return 0;
 
 undo:
-	end = pfn;
-	for (pfn = start; pfn < end; pfn += 1UL << run_order(pfn, end - pfn))
-		sim_unpreserve_block(PFN_PHYS(pfn), run_order(pfn, end - pfn));
+	/* the blocks before the one that failed: split as the run was */
+	for (end = pfn, pfn = start; pfn < end; pfn += 1UL << order) {
+		order = kho_run_order(pfn, start + nr_pages - pfn);
+		sim_unpreserve_block(PFN_PHYS(pfn), order);
+	}
 	return err;
 }
 
 void kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
 {
 	unsigned long pfn = page_to_pfn(page), end = pfn + nr_pages;
+	unsigned int order;
 
-	for (; pfn < end; pfn += 1UL << run_order(pfn, end - pfn))
-		sim_unpreserve_block(PFN_PHYS(pfn), run_order(pfn, end - pfn));
+	for (; pfn < end; pfn += 1UL << order) {
+		order = kho_run_order(pfn, end - pfn);
+		sim_unpreserve_block(PFN_PHYS(pfn), order);
+	}
 }
 
 void *kho_alloc_preserve(size_t size)
@@ -169,7 +166,7 @@ void kho_sim_mark_preserved(phys_addr_t phys, unsigned int order)
 		page[i].flags = KHO_PG_USED;
 		page[i].refcount = 1;
 	}
-	page->private = KHO_SIM_PAGE_MAGIC << 32 | order;
+	kho_sim_page_mark(page, order);
 	kho_arena.used += nr;
 }
 
@@ -178,8 +175,7 @@ static int sim_mark(phys_addr_t phys, unsigned int order, unsigned long nr,
 		    void *arg)
 {
 	for (; nr; nr--, phys += PAGE_SIZE << order)
-		pfn_to_page(PHYS_PFN(phys))->private =
-			KHO_SIM_PAGE_MAGIC << 32 | order;
+		kho_sim_page_mark(pfn_to_page(PHYS_PFN(phys)), order);
 	return 0;
 }
 
@@ -282,10 +278,7 @@ int kho_sim_kexec(void)
 
 static bool sim_take(struct page *page, unsigned int order)
 {
-	unsigned long mark = page_private(page);
-
-	if (WARN_ONCE(mark >> 32 != KHO_SIM_PAGE_MAGIC ||
-		      (mark & 0xffffffffUL) != order,
+	if (WARN_ONCE(kho_sim_page_order(page) != order,
 		      "KHO: %pa is not a preserved order-%u block\n",
 		      &(phys_addr_t){ page_to_phys(page) }, order))
 		return false;
@@ -314,23 +307,23 @@ bool kho_is_preserved(phys_addr_t phys, unsigned int order)
 	    !IS_ALIGNED(phys, PAGE_SIZE << order) || !pfn_valid(pfn) ||
 	    !pfn_valid(pfn + (1UL << order) - 1))
 		return false;
-	return page_private(pfn_to_page(pfn)) ==
-	       (KHO_SIM_PAGE_MAGIC << 32 | order);
+	return kho_sim_page_order(pfn_to_page(pfn)) == order;
 }
 
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
 	struct page *page;
-	unsigned int order;
+	int order;
 
 	if (!sim_restorable(phys))
 		return NULL;
 	page = pfn_to_page(PHYS_PFN(phys));
-	order = page_private(page) & 0xffffffffUL;
-	if (order > MAX_PAGE_ORDER || !pfn_valid(PHYS_PFN(phys) + (1UL << order) - 1) ||
+	order = kho_sim_page_order(page);
+	if (order < 0 || order > MAX_PAGE_ORDER ||
+	    !pfn_valid(PHYS_PFN(phys) + (1UL << order) - 1) ||
 	    !sim_take(page, order))
 		return NULL;
-	set_page_private(page, 0);
+	kho_sim_page_unmark(page);
 	page->flags |= KHO_PG_HEAD;
 	prep_compound_page(page, order);
 	page->refcount = 1;
@@ -340,18 +333,21 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
 	unsigned long start = PHYS_PFN(phys), end = start + nr_pages, pfn, i;
+	unsigned int order;
 
 	if (!nr_pages || !sim_restorable(phys))
 		return NULL;
-	for (pfn = start; pfn < end; pfn += 1UL << run_order(pfn, end - pfn))
-		if (!pfn_valid(pfn) ||
-		    !sim_take(pfn_to_page(pfn), run_order(pfn, end - pfn)))
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
+		order = kho_run_order(pfn, end - pfn);
+		if (!pfn_valid(pfn) || !sim_take(pfn_to_page(pfn), order))
 			return NULL;
-	for (pfn = start; pfn < end; pfn += 1UL << run_order(pfn, end - pfn)) {
+	}
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
 		struct page *page = pfn_to_page(pfn);
 
-		set_page_private(page, 0);
-		for (i = 0; i < 1UL << run_order(pfn, end - pfn); i++) {
+		order = kho_run_order(pfn, end - pfn);
+		kho_sim_page_unmark(page);
+		for (i = 0; i < 1UL << order; i++) {
 			page[i].flags = KHO_PG_USED | KHO_PG_HEAD;
 			page[i].order = 0;
 			page[i].refcount = 1;

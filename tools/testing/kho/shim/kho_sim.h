@@ -8,12 +8,36 @@
 #ifndef _KHO_SIM_H
 #define _KHO_SIM_H
 
+#include <linux/mm.h>
 #include <linux/types.h>
 
 struct kho_radix_tree;
 
-/* Marks the head page of a preserved block in the next kernel. */
+/*
+ * The stand-in's restore calls find a block kernel B got by a mark on its
+ * head page: "KHOP" and the order in page->private.  These helpers are
+ * the only code that knows the encoding.  (kexec_handover.c marks no
+ * struct page: it takes the block's bit out of the incoming tracker.)
+ */
 #define KHO_SIM_PAGE_MAGIC	0x4b484f50UL	/* "KHOP" */
+
+static inline void kho_sim_page_mark(struct page *page, unsigned int order)
+{
+	page->private = KHO_SIM_PAGE_MAGIC << 32 | order;
+}
+
+static inline void kho_sim_page_unmark(struct page *page)
+{
+	page->private = 0;
+}
+
+/* The order @page is marked with, or -1 if it is not a marked head page. */
+static inline int kho_sim_page_order(const struct page *page)
+{
+	if (page->private >> 32 != KHO_SIM_PAGE_MAGIC)
+		return -1;
+	return page->private & 0xffffffffUL;
+}
 
 struct kho_sim {
 	bool enabled;		/* kho=on in the running kernel */

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Native harness: a minimal unit test framework.  Each test runs in a
- * child process, in a fresh simulated kernel (kho_sim_start()), so that a
- * crash or an abort in the code under test fails that test only.
+ * Native harness: a minimal unit test framework for the native-only
+ * suites (what needs the simulated kexec or memblock; everything else is a
+ * KUnit suite, see shim/kunit/test.h).  Each test runs in a child process,
+ * in a fresh simulated kernel (kho_sim_start()), so that a crash or an
+ * abort in the code under test fails that test only.  A failure is a KTAP
+ * diagnostic line.
  */
 #ifndef _KHO_TEST_HARNESS_H
 #define _KHO_TEST_HARNESS_H
 
 #include <setjmp.h>
 #include <stdio.h>
+#include <linux/compiler.h>
 
 struct kho_test {
 	const char *name;
@@ -17,18 +21,17 @@ struct kho_test {
 
 #define KHO_TEST(fn)	{ #fn, fn }
 
-extern const struct kho_test kho_radix_tests[];
-extern const struct kho_test kho_array_tests[];
-extern const struct kho_test kho_block_tests[];
-extern const struct kho_test kho_vmalloc_tests[];
+extern const struct kho_test kho_kexec_tests[];
 extern const struct kho_test kho_fdt_tests[];
 extern const struct kho_test kho_reserve_tests[];
 
 extern unsigned long kho_test_failures;
+/* Indent of the running test's KTAP diagnostic lines. */
+extern unsigned int kho_test_indent;
 extern jmp_buf kho_test_abort;
 
 void kho_test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 
 #define EXPECT(cond) do {						\
 	if (!(cond))							\
@@ -44,10 +47,12 @@ void kho_test_fail(const char *file, int line, const char *fmt, ...)
 } while (0)
 
 #define EXPECT_LOG(needle) do {						\
-	if (!kho_log_contains(needle))					\
+	const char *__needle = (needle);				\
+									\
+	if (!kho_log_contains(__needle))				\
 		kho_test_fail(__FILE__, __LINE__,			\
 			      "no log line with \"%s\" (last: \"%s\")",	\
-			      needle, kho_log_last());			\
+			      __needle, kho_log_last());		\
 } while (0)
 
 /* Stop the test here if @cond is false. */

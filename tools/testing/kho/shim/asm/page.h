@@ -10,5 +10,6 @@
 #endif
 #define PAGE_SIZE	(_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PMD_SHIFT	21	/* a 2 MiB huge page */
 
 #endif

@@ -12,10 +12,11 @@
 #ifndef _KHO_SHIM_LINUX_IO_H
 #define _KHO_SHIM_LINUX_IO_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include "../kho_shim.h"
 
-#define KHO_TRAP_SIZE	(1UL << 30)
+#define KHO_TRAP_SIZE	BIT(30)
 
 static inline void *phys_to_virt(phys_addr_t phys)
 {
@@ -25,9 +26,9 @@ static inline void *phys_to_virt(phys_addr_t phys)
 	return kho_arena.trap + (phys & (KHO_TRAP_SIZE - 1));
 }
 
-phys_addr_t kho_shim_virt_to_phys(const volatile void *virt);
+phys_addr_t kho_shim_virt_to_phys(const void *virt);
 
-static inline phys_addr_t virt_to_phys(const volatile void *virt)
+static inline phys_addr_t virt_to_phys(const void *virt)
 {
 	unsigned long off = (unsigned long)virt -
 			    (unsigned long)kho_arena.virt;
@@ -36,6 +37,14 @@ static inline phys_addr_t virt_to_phys(const volatile void *virt)
 	    off < kho_arena.size)
 		return kho_arena.base + off;
 	return kho_shim_virt_to_phys(virt);	/* aborts */
+}
+
+/* Does @virt point into the arena, the only "direct map" there is? */
+static inline bool virt_addr_valid(const void *virt)
+{
+	return (unsigned long)virt >= (unsigned long)kho_arena.virt &&
+	       (unsigned long)virt - (unsigned long)kho_arena.virt <
+	       kho_arena.size;
 }
 
 #define __va(x)		phys_to_virt((phys_addr_t)(x))

@@ -21,7 +21,12 @@ BUILD    := $(OUT)/build
 TREE     := $(OUT)/linux
 JOBS     ?= 3
 KMAKE    := $(MAKE) -C $(TREE) O=$(BUILD) CC="ccache gcc" -j$(JOBS)
-FRAGMENTS := harness/kho-test.config
+# the test kernel's options: what the KUnit suites and the selftests need
+# (their own config files), then what only the harness's guests need
+FRAGMENTS := kernel/liveupdate/.kunitconfig \
+	tools/testing/selftests/kho/config \
+	tools/testing/selftests/liveupdate/config \
+	harness/kho-test.config
 # the debug kernel: the test kernel's options plus the checkers, in its
 # own build folder so that neither build invalidates the other
 DEBUG_BUILD := $(OUT)/build-debug

@@ -111,26 +111,70 @@ def _newer(target, sources):
     return any(os.path.getmtime(s) > t for s in sources)
 
 
+def _selftest_sources():
+    """The files of the kselftest targets kho and liveupdate, as pairs.
+
+    The programs are built in out/linux (lib.mk is there) from the copies
+    tree.sh made: (project file, out/linux file) for each.
+    """
+    pairs = []
+    for src in (os.path.dirname(INIT_SRC), LUO_SRC):
+        rel = os.path.relpath(src, TOP)
+        for f in sorted(os.listdir(src)):
+            if not f.startswith("."):
+                pairs.append((os.path.join(src, f),
+                              os.path.join(TREE, rel, f)))
+    return pairs
+
+
+def _build_selftests(objtree):
+    """Build the kselftest targets with the kernel's own selftests make.
+
+    The uAPI headers are installed into @objtree (make O=@objtree headers:
+    KHDR_INCLUDES), the programs are built into @objtree/kselftest/<target>
+    with -Werror; only warnings and errors are shown.  Returns that
+    kselftest directory.
+    """
+    env = dict(os.environ)
+    for v in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"):
+        env.pop(v, None)
+    subprocess.run(["make", "-s", "-C", TREE, "O=" + objtree, "headers"],
+                   check=True, env=env)
+    # -B: make does not know the programs depend on the uAPI header
+    subprocess.run(["make", "-s", "-B", "-j2", "-C",
+                    os.path.join(TREE, "tools/testing/selftests"),
+                    "O=" + objtree, "USERCFLAGS=-Werror",
+                    "TARGETS=kho liveupdate"],
+                   check=True, env=env, stdout=subprocess.DEVNULL)
+    return os.path.join(objtree, "kselftest")
+
+
 def build_initramfs():
     """out/initramfs/initrd.cpio: /init, the kernel, kexec-tools, itself.
 
-    The archive holds /initrd.img, a copy of itself without that member, so
+    /init and the Live Update programs are built by the tree's kselftest
+    make (TARGETS="kho liveupdate", in out/initramfs/selftests/).  The
+    archive holds /initrd.img, a copy of itself without that member, so
     the guest can hand the same files to the next kernel (see init.c).
     Rebuilt only when one of its inputs is newer.
     """
     os.makedirs(INITRD_DIR, exist_ok=True)
-    init = os.path.join(INITRD_DIR, "init")
     gen = os.path.join(INITRD_DIR, "gen_init_cpio")
     kexec = shutil.which("kexec") or "/usr/sbin/kexec"
     libs = _shared_libs(kexec)
     selftests = os.path.join(TREE, "tools/testing/selftests")
-    luo_sources = sorted(os.path.join(LUO_SRC, f) for f in os.listdir(LUO_SRC)
-                         if f.endswith((".c", ".h")))
-    luo_inputs = luo_sources + [
-        os.path.join(selftests, "kselftest_harness.h"),
-        os.path.join(selftests, "kselftest.h"),
-        os.path.join(TOP, "include/uapi/linux/liveupdate.h")]
-    inputs = [INIT_SRC, BZIMAGE, kexec, __file__] + libs + luo_inputs
+    sources = _selftest_sources()
+    stale = [os.path.relpath(ours, TOP) for ours, tree in sources
+             if not os.path.exists(tree) or
+             open(ours, "rb").read() != open(tree, "rb").read()]
+    if stale:
+        sys.exit("initramfs: %s differs in out/linux: run make tree" %
+                 ", ".join(stale))
+    selftest_inputs = [tree for _, tree in sources] + [
+        os.path.join(selftests, f)
+        for f in ("Makefile", "lib.mk", "kselftest_harness.h", "kselftest.h")
+    ] + [os.path.join(TREE, "include/uapi/linux/liveupdate.h")]
+    inputs = [BZIMAGE, kexec, __file__] + libs + selftest_inputs
 
     if _newer(gen, [os.path.join(TREE, "usr/gen_init_cpio.c")]):
         subprocess.run(["gcc", "-O2", "-o", gen,
@@ -139,19 +183,9 @@ def build_initramfs():
     if not _newer(INITRD, inputs + [gen]):
         return
     print("initramfs: building %s" % os.path.relpath(INITRD), flush=True)
-    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
-                    "-o", init, INIT_SRC], check=True)
-    # our uAPI header first, then the tree's kselftest_harness.h
-    luo_out = os.path.join(INITRD_DIR, "liveupdate")
-    os.makedirs(luo_out, exist_ok=True)
-    for prog in LUO_PROGS:
-        subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Werror",
-                        "-fmacro-prefix-map=%s/=" % LUO_SRC,
-                        "-I", os.path.join(TOP, "include/uapi"),
-                        "-I", selftests, "-o", os.path.join(luo_out, prog),
-                        os.path.join(LUO_SRC, prog + ".c"),
-                        os.path.join(LUO_SRC, "luo_test_utils.c")],
-                       check=True)
+    built = _build_selftests(os.path.join(INITRD_DIR, "selftests"))
+    init = os.path.join(built, "kho", "init")
+    luo_out = os.path.join(built, "liveupdate")
 
     dirs = ["/dev", "/proc", "/sys", "/tmp", "/boot", "/sbin", "/liveupdate"]
     spec = ["dir %s 0755 0 0" % d for d in dirs]

@@ -171,7 +171,7 @@ def patched(content, piece, f):
     tmp = tempfile.mkdtemp()
     try:
         path = os.path.join(tmp, f)
-        os.makedirs(os.path.dirname(path))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         if content is not None:
             open(path, "w").write(content)
         r = subprocess.run(["patch", "-d", tmp, "-p1", "-F0", "-s", "-N",

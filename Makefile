@@ -24,6 +24,8 @@ FRAGMENTS := harness/kho-test.config
 DEBUG_BUILD := $(OUT)/build-debug
 DEBUG_FRAGMENTS := $(FRAGMENTS) harness/kho-debug.config
 TESTS    ?=
+# FORCE=1: run every guest test, even those unchanged since their last pass
+FORCE    ?=
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # clones at other paths share the cache: paths under the clone become relative
@@ -63,14 +65,14 @@ kernel: config
 		"$(BUILD)/arch/x86/boot/bzImage"
 
 check: kernel
-	@python3 harness/khotest.py check $(TESTS)
+	@KHOTEST_FORCE=$(FORCE) python3 harness/khotest.py check $(TESTS)
 
 kernel-debug: tree
 	@$(MAKE) --no-print-directory kernel BUILD=$(DEBUG_BUILD) \
 		FRAGMENTS="$(DEBUG_FRAGMENTS)"
 
 check-debug: kernel-debug
-	@python3 harness/khotest.py check-debug $(TESTS)
+	@KHOTEST_FORCE=$(FORCE) python3 harness/khotest.py check-debug $(TESTS)
 
 demo: kernel
 	@python3 harness/khotest.py demo

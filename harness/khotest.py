@@ -1062,52 +1062,15 @@ def test_ten_hops(name, hops=TEN_HOPS, timeout=720):
     return test
 
 
-# kho-stress: what must have happened at least once in kernel A, and what
-# kernel B must have found wrong zero times
-KSTRESS_KINDS = ("iterations", "folios-preserved", "folios-unpreserved",
-                 "folios-represerved", "subtrees-added", "subtrees-removed")
-KSTRESS_ZERO = ("missing", "bad-order", "bad-content", "overlap",
-                "bad-subtree", "extra-subtrees", "bad-record")
-
-
-def _fraction(text):
-    """"3/4" -> (3, 4)."""
-    a, b = text.split("/")
-    return int(a), int(b)
-
-
 def check_kho_stress(run):
-    """kho-stress: the kernel threads ran up to the freeze and kernel B
-    got exactly their record; the program's sessions, memfds and kexec
-    loads all happened and stage 2 found the open sessions whole."""
-    ks = by_kernel(run, "kho_stress: ")
-    freeze = [t for t in ks.get(1, []) if t.startswith("A: freeze: ")]
-    result = [t for t in ks.get(2, []) if t.startswith("B: RESULT ")]
-    if len(freeze) != 1 or len(result) != 1:
-        return False, "kho_stress: A's freeze line %s, B's RESULT %s " \
-            "(log %s)" % (freeze, result, run.log)
-    a, b = _kv(freeze[0]), _kv(result[0])
-    m = re.match(r"A: freeze: (\d+) of (\d+) threads stopped running, "
-                 r"records (\d+):", freeze[0])
-    if not m:
-        return False, "kho_stress: A: %s (log %s)" % (freeze[0], run.log)
-    running, threads, records = map(int, m.groups())
-    if running != threads or not threads:
-        return False, "only %d of %d kernel threads were still running " \
-            "at the freeze (log %s)" % (running, threads, run.log)
-    none = [k for k in KSTRESS_KINDS if int(a.get(k, 0)) <= 0]
-    if none or int(a.get("errors", 1)):
-        return False, "kernel A: no %s, or errors: %s (log %s)" % (
-            ", ".join(none), freeze[0], run.log)
-    wrong = [k for k in KSTRESS_ZERO if b.get(k) != "0"]
-    if b.get("status") != "PASS" or wrong or b.get("accounts") != "ok":
-        return False, "kernel B: %s (log %s)" % (result[0], run.log)
-    folios, held, subs = (_fraction(b[k]) for k in
-                          ("folios", "held-free", "subtrees"))
-    if any(x != y or not x for x, y in (folios, held, subs)) or \
-            folios[1] + held[1] + subs[1] != records:
-        return False, "kernel B did not get A's %d records: %s (log %s)" % (
-            records, result[0], run.log)
+    """kho-stress: kernel B's kho_stress judged the record and what came
+    over (its KTAP, nested in B's document, passed already: here it must
+    be there at all); the program's sessions, memfds and kexec loads all
+    happened and stage 2 found the open sessions whole."""
+    ks = guest_docs(run)[2].find("kho_stress")
+    if not ks:
+        return False, "kernel B printed no kho_stress KTAP (log %s)" % (
+            run.log)
     out = luo_output(run)
     sa = [t for t in out.get(1, []) if t.startswith("# SUMMARY: A: ")]
     sb = [t for t in out.get(2, []) if t.startswith("# SUMMARY: B: ")]
@@ -1134,15 +1097,8 @@ def check_kho_stress(run):
         return False, "the race sessions did not meet the reboot step: " \
             "%s (log %s)" % (sb[0], run.log)
     # luo_stress's own summaries (in the detail already) carry the rest
-    return True, (
-        "kho_stress A: %d kthreads, %s iterations: %s folios preserved, %s "
-        "unpreserved, %s re-preserved, %s subtrees added, %s removed, %s "
-        "refused after the kexec began; B: %d folios (%s pages) back by "
-        "content, %d held folios not preserved, %d subtrees exact" % (
-            threads, a["iterations"], a["folios-preserved"],
-            a["folios-unpreserved"], a["folios-represerved"],
-            a["subtrees-added"], a["subtrees-removed"], a["busy"],
-            folios[0], b["pages"], held[0], subs[0]))
+    return True, "kho_stress A: %s; B: %s" % (kdiag(ks, "a-counts"),
+                                             kdiag(ks, "b-records"))
 
 
 def test_kho_stress(name):

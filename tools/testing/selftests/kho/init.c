@@ -43,7 +43,8 @@
  * hops=H", the plan, then "ok N NAME" or "not ok N NAME" per check, with
  * "# NAME: ..." diagnostics.  lib/test_kho.c's KTAP (from /dev/kmsg) and a
  * Live Update program's output (kselftest_harness: KTAP) are nested in it
- * as subtests, indented by four spaces, the program's echoed as it runs;
+ * as subtests, indented by four spaces, the program's echoed as it runs
+ * (and so is kho_stress's verdict in a kernel it handed over to);
  * kmemleak's scan is a check, and so is the kexec into the next stage,
  * which is made only once every other check passed.  The document ends
  * with "# Totals: pass:N fail:N skip:N".
@@ -668,31 +669,56 @@ static int is_ktap_line(const char *line)
 	       !strncmp(line, "not ok ", 7) || !strncmp(line, "# ", 2);
 }
 
-static void kmsg_test_kho(const char *msg, void *arg)
+/* A kernel test's KTAP lines in the log, "<name>: " before each. */
+struct kmsg_ktap {
+	const char *name;
+	int echo;
+	int lines;
+	struct ktap_judge j;
+};
+
+static void kmsg_ktap_line(const char *msg, void *arg)
 {
-	if (strncmp(msg, "test_kho: ", 10) || !is_ktap_line(msg + 10))
+	struct kmsg_ktap *k = arg;
+	size_t len = strlen(k->name);
+
+	if (strncmp(msg, k->name, len) || strncmp(msg + len, ": ", 2) ||
+	    !is_ktap_line(msg + len + 2))
 		return;
-	say("    %s", msg + 10);
-	judge_line(arg, msg + 10);
+	k->lines++;
+	if (!k->echo)
+		return;
+	say("    %s", msg + len + 2);
+	judge_line(&k->j, msg + len + 2);
+}
+
+/* Did the kernel test @name print KTAP in the log? */
+static int kmsg_has_ktap(const char *name)
+{
+	struct kmsg_ktap k = { .name = name };
+
+	kmsg_each(kmsg_ktap_line, &k);
+	return k.lines > 0;
 }
 
 /*
- * lib/test_kho.c's own KTAP document, from the kernel log, as the subtest
- * "test_kho"; a skip when test_kho skipped everything (KHO off).
+ * The KTAP document kernel test @name (lib/test_kho.c, kho_stress)
+ * printed with the prefix "<name>: ", from the kernel log, as the subtest
+ * @name; a skip when it skipped everything (test_kho with KHO off).
  */
-static void check_test_kho(void)
+static void check_kmsg_ktap(const char *name)
 {
-	struct ktap_judge j;
+	struct kmsg_ktap k = { .name = name, .echo = 1 };
 	char why[256];
 
-	judge_init(&j);
-	kmsg_each(kmsg_test_kho, &j);
-	if (judge_verdict(&j, 1, why, sizeof(why)))
-		ktap_point(0, "test_kho", "%s", why);
-	else if (j.ok == j.skip)
-		ktap_skip("test_kho", "it skipped everything: KHO is off");
+	judge_init(&k.j);
+	kmsg_each(kmsg_ktap_line, &k);
+	if (judge_verdict(&k.j, 1, why, sizeof(why)))
+		ktap_point(0, name, "%s", why);
+	else if (k.j.ok == k.j.skip)
+		ktap_skip(name, "it skipped everything: KHO is off");
 	else
-		ktap_point(1, "test_kho", NULL);
+		ktap_point(1, name, NULL);
 }
 
 /* The MIGRATE_CMA pageblocks are those of the scratch areas, exactly. */
@@ -1043,16 +1069,17 @@ static void mount_fs(const char *src, const char *dir, const char *type)
 
 /*
  * How many checks this kernel's document will have: test_kho (if built
- * in), in-fdt, cma-blocks, scratch, the Live Update program, out-fdt,
+ * in), kho_stress (if it printed KTAP: in a kernel it handed over to),
+ * in-fdt, cma-blocks, scratch, the Live Update program, out-fdt,
  * kmemleak and, unless this is the last stage, the kexec.
  */
 static int plan(const char *test, int stage, int hops, int kexecs,
-		int test_kho)
+		int test_kho, int kho_stress)
 {
 	char buf[256];
 	int n = 1;
 
-	n += test_kho;
+	n += test_kho + kho_stress;
 	n += stage > 1 && param("khotest.in_fdt", buf, sizeof(buf));
 	n += param_int("khotest.cma", 0);
 	n += param_int("khotest.scratch", 0);
@@ -1068,7 +1095,7 @@ int main(void)
 	char test[64] = "boot", want[256], crc[32];
 	struct fdt_info in, out;
 	struct utsname uts;
-	int stage, hops, ret, kexecs, luo, test_kho;
+	int stage, hops, ret, kexecs, luo, test_kho, kho_stress;
 
 	mount_fs("proc", "/proc", "proc");
 	mount_fs("sysfs", "/sys", "sysfs");
@@ -1105,12 +1132,15 @@ int main(void)
 		finish(stage);
 	}
 	test_kho = !access("/sys/module/test_kho", F_OK);
+	kho_stress = kmsg_has_ktap("kho_stress");
 	say("KTAP version 1");
 	say("# khotest test=%s stage=%d hops=%d", test, stage, hops);
-	say("1..%d", plan(test, stage, hops, kexecs, test_kho));
+	say("1..%d", plan(test, stage, hops, kexecs, test_kho, kho_stress));
 
 	if (test_kho)
-		check_test_kho();
+		check_kmsg_ktap("test_kho");
+	if (kho_stress)
+		check_kmsg_ktap("kho_stress");
 	report_fdt("in", "/sys/kernel/debug/kho/in/fdt", &in);
 	report_fdt("out", "/sys/kernel/debug/kho/out/fdt", &out);
 	report_file("stats", "/sys/kernel/debug/kho/out/stats");

@@ -32,6 +32,12 @@
  *                       that changes its subtrees until the kexec)
  *   khotest.cma=1       the MIGRATE_CMA pageblocks must be exactly the
  *                       scratch areas' (/proc/pagetypeinfo, debugfs stats)
+ *   khotest.deferred=N  (kernels 2 on) KHO must have initialised the struct
+ *                       pages of N or more preserved pages above the
+ *                       deferred struct page boundary on each of nodes 0
+ *                       to khotest.deferred_nodes - 1 (default 2), and with
+ *                       khotest.deferred_restored=P, test_kho must have
+ *                       restored P pages or more on each, reaching past it
  *   khotest.scratch=1   debugfs out/scratch_len must be non-zero, match
  *                       KHO's "ready:" line and never grow from kernel to
  *                       kernel (khotest.scratch_prev: the previous total)
@@ -794,6 +800,81 @@ static void check_scratch(void)
 			   scratch_areas, scratch_total >> 20);
 }
 
+#define DEFERRED_MAX_NODES	8
+
+/* Per node: KHO's and test_kho's lines about deferred struct pages. */
+struct deferred_lines {
+	int kho[DEFERRED_MAX_NODES];
+	unsigned long init[DEFERRED_MAX_NODES];
+	unsigned long long boundary[DEFERRED_MAX_NODES];
+	unsigned long restored[DEFERRED_MAX_NODES];
+	unsigned long long hi[DEFERRED_MAX_NODES];
+};
+
+static void kmsg_deferred(const char *msg, void *arg)
+{
+	struct deferred_lines *d = arg;
+	unsigned long long b, lo, hi;
+	unsigned long pages, folios;
+	unsigned int nid;
+
+	if (sscanf(msg,
+		   "KHO: node %u: %lu preserved pages above the deferred struct page boundary initialised (boundary %llx)",
+		   &nid, &pages, &b) == 3 && nid < DEFERRED_MAX_NODES) {
+		d->kho[nid]++;
+		d->init[nid] = pages;
+		d->boundary[nid] = b;
+	} else if (sscanf(msg, "test_kho: node %u: restored %lu folios, %lu pages, at %llx-%llx",
+			  &nid, &folios, &pages, &lo, &hi) == 5 &&
+		   nid < DEFERRED_MAX_NODES) {
+		d->restored[nid] = pages;
+		d->hi[nid] = hi;
+	}
+}
+
+/*
+ * The struct pages of preserved memory above each node's deferred struct
+ * page boundary were initialised (KHO's account), and test_kho's folios
+ * of each node reach past it.
+ */
+static void check_deferred(void)
+{
+	int nodes = param_int("khotest.deferred_nodes", 2), nid;
+	unsigned long min = param_int("khotest.deferred", 0);
+	unsigned long want = param_int("khotest.deferred_restored", 0);
+	struct deferred_lines d = { 0 };
+	char diag[512] = "";
+	size_t n = 0;
+
+	kmsg_each(kmsg_deferred, &d);
+	for (nid = 0; nid < nodes && nid < DEFERRED_MAX_NODES; nid++) {
+		if (d.kho[nid] != 1 || d.init[nid] < min) {
+			ktap_point(0, "deferred",
+				   "node %d: %d KHO lines, %lu pages above the boundary initialised, expected %lu or more",
+				   nid, d.kho[nid], d.init[nid], min);
+			return;
+		}
+		if (want && (d.restored[nid] < want ||
+			     d.hi[nid] <= d.boundary[nid])) {
+			ktap_point(0, "deferred",
+				   "node %d: test_kho restored %lu pages up to %#llx, expected %lu or more past the boundary %#llx",
+				   nid, d.restored[nid], d.hi[nid], want,
+				   d.boundary[nid]);
+			return;
+		}
+		n += snprintf(diag + n, sizeof(diag) - n,
+			      "%snode %d: %lu pages above %#llx initialised",
+			      nid ? "; " : "", nid, d.init[nid], d.boundary[nid]);
+		if (want && n < sizeof(diag))
+			n += snprintf(diag + n, sizeof(diag) - n,
+				      ", %lu restored up to %#llx",
+				      d.restored[nid], d.hi[nid]);
+		if (n >= sizeof(diag))
+			n = sizeof(diag) - 1;
+	}
+	ktap_point(1, "deferred", "%s", diag);
+}
+
 /*
  * Extra arguments lib/test_kho.c asks for the next kernel (a damaged-run
  * test), or "".
@@ -1070,7 +1151,7 @@ static void mount_fs(const char *src, const char *dir, const char *type)
 /*
  * How many checks this kernel's document will have: test_kho (if built
  * in), kho_stress (if it printed KTAP: in a kernel it handed over to),
- * in-fdt, cma-blocks, scratch, the Live Update program, out-fdt,
+ * in-fdt, cma-blocks, scratch, deferred, the Live Update program, out-fdt,
  * kmemleak and, unless this is the last stage, the kexec.
  */
 static int plan(const char *test, int stage, int hops, int kexecs,
@@ -1083,6 +1164,7 @@ static int plan(const char *test, int stage, int hops, int kexecs,
 	n += stage > 1 && param("khotest.in_fdt", buf, sizeof(buf));
 	n += param_int("khotest.cma", 0);
 	n += param_int("khotest.scratch", 0);
+	n += stage > 1 && param_int("khotest.deferred", 0);
 	n += !strcmp(test, "luo");
 	n += stage <= (hops > 1 ? hops : 1) &&
 	     param("khotest.out_fdt", buf, sizeof(buf));
@@ -1155,6 +1237,8 @@ int main(void)
 		check_cma();
 	if (param_int("khotest.scratch", 0))
 		check_scratch();
+	if (stage > 1 && param_int("khotest.deferred", 0))
+		check_deferred();
 
 	if (luo) {
 		char prog[64] = "", luo_case[64] = "";

@@ -32,6 +32,8 @@ FRAGMENTS := kernel/liveupdate/.kunitconfig \
 DEBUG_BUILD := $(OUT)/build-debug
 DEBUG_FRAGMENTS := $(FRAGMENTS) harness/kho-debug.config
 TESTS    ?=
+# FORCE=1: run every guest test, even those unchanged since their last pass
+FORCE    ?=
 
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
 # clones at other paths share the cache: paths under the clone become relative
@@ -71,14 +73,14 @@ kernel: config
 		"$(BUILD)/arch/x86/boot/bzImage"
 
 check: kernel
-	@python3 harness/khotest.py check $(TESTS)
+	@KHOTEST_FORCE=$(FORCE) python3 harness/khotest.py check $(TESTS)
 
 kernel-debug: tree
 	@$(MAKE) --no-print-directory kernel BUILD=$(DEBUG_BUILD) \
 		FRAGMENTS="$(DEBUG_FRAGMENTS)"
 
 check-debug: kernel-debug
-	@python3 harness/khotest.py check-debug $(TESTS)
+	@KHOTEST_FORCE=$(FORCE) python3 harness/khotest.py check-debug $(TESTS)
 
 # the series is generated from patches/series; series-check builds in
 # out/build-series, so neither touches the test kernel's build

@@ -50,6 +50,16 @@
  *
  *    The record array is a packed array of struct test_kho_record.  The
  *    subtree and the arrays live in memory from kho_alloc_preserve().
+ *
+ * Each kernel judges itself and says so in one KTAP document, every line
+ * starting with "test_kho: ": "KTAP version 1", the plan, then "ok N NAME"
+ * or "not ok N NAME" per check with "# NAME: ..." diagnostics before it.
+ * What it expects comes from its command line: test_kho.stage (which
+ * kernel of the chain this is, set by the test /init; the first expects
+ * no handover), test_kho.kexec_load (started by kexec_load(2), which
+ * carries none) and test_kho.corrupt (the damage kernel A did on purpose:
+ * the whole handover must have been refused, or only the damaged layer,
+ * with everything else verified).
  */
 
 #define pr_fmt(fmt) "test_kho: " fmt
@@ -115,6 +125,16 @@ static char *corrupt;
 module_param(corrupt, charp, 0444);
 MODULE_PARM_DESC(corrupt,
 		 "Damage the handover on purpose: root-magic, root-compatible, tracker-root, root-fdt-hole, subtree-mmio, subtree-unpreserved, table-low-memory, table-dag, many-blocks, vmalloc-chunk, array-magic or block-cycle");
+
+static unsigned int stage = 1;
+module_param(stage, uint, 0444);
+MODULE_PARM_DESC(stage,
+		 "Which kernel of the chain this is; set by the test /init (1: the first)");
+
+static bool from_kexec_load;
+module_param_named(kexec_load, from_kexec_load, bool, 0444);
+MODULE_PARM_DESC(kexec_load,
+		 "Started by kexec_load(2), which carries no handover: expect none");
 
 static unsigned int scatter_mb = 256;
 module_param(scatter_mb, uint, 0444);
@@ -243,6 +263,92 @@ static void __init test_kho_node_report(const char *done)
 static struct test_kho_out test_kho_out = {
 	.folios = LIST_HEAD_INIT(test_kho_out.folios),
 };
+
+/* One check of this kernel, for its KTAP document. */
+struct test_kho_point {
+	bool ok;
+	bool skip;
+	char name[32];
+	char diag[192];
+};
+
+#define TEST_KHO_MAX_POINTS	(TEST_KHO_MAX_GENS + 8)
+
+static struct test_kho_point test_kho_points[TEST_KHO_MAX_POINTS] __initdata;
+static unsigned int test_kho_nr_points __initdata;
+
+/* Record the outcome of check @name, with a diagnostic if @fmt. */
+static __printf(4, 5) void __init test_kho_report(bool ok, bool skip,
+						  const char *name,
+						  const char *fmt, ...)
+{
+	struct test_kho_point *p;
+	va_list args;
+
+	if (test_kho_nr_points == TEST_KHO_MAX_POINTS)
+		return;
+	p = &test_kho_points[test_kho_nr_points++];
+	p->ok = ok;
+	p->skip = skip;
+	strscpy(p->name, name, sizeof(p->name));
+	p->diag[0] = '\0';
+	if (fmt) {
+		va_start(args, fmt);
+		vsnprintf(p->diag, sizeof(p->diag), fmt, args);
+		va_end(args);
+	}
+}
+
+/* Print the KTAP document of this kernel's checks. */
+static void __init test_kho_ktap(void)
+{
+	struct test_kho_point *p;
+	unsigned int i;
+
+	pr_info("KTAP version 1\n");
+	pr_info("# stage=%u kexec_load=%d corrupt=%s fill=%d\n", stage,
+		from_kexec_load, corrupt ?: "-", fill);
+	pr_info("1..%u\n", test_kho_nr_points);
+	for (i = 0; i < test_kho_nr_points; i++) {
+		p = &test_kho_points[i];
+		if (*p->diag && !p->skip)
+			pr_info("# %s: %s\n", p->name, p->diag);
+		pr_info("%s %u %s%s%s\n", p->ok ? "ok" : "not ok", i + 1,
+			p->name, p->skip ? " # SKIP " : "",
+			p->skip ? p->diag : "");
+	}
+}
+
+/* Damage that makes the next kernel refuse the whole handover. */
+static bool __init test_kho_whole_damage(void)
+{
+	static const char * const kinds[] __initconst = {
+		"root-magic", "root-compatible", "tracker-root",
+		"root-fdt-hole", "subtree-mmio", "subtree-unpreserved",
+		"table-low-memory", "table-dag", "many-blocks",
+	};
+	unsigned int i;
+
+	for (i = 0; corrupt && i < ARRAY_SIZE(kinds); i++) {
+		if (!strcmp(corrupt, kinds[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The library layer kernel A damaged for this kernel, or "". */
+static const char * __init test_kho_layer_damage(void)
+{
+	if (stage < 2 || !corrupt || test_kho_whole_damage())
+		return "";
+	return corrupt;
+}
+
+/* Must this kernel have accepted a handover from the previous one? */
+static bool __init test_kho_want_handover(void)
+{
+	return stage > 1 && !from_kexec_load && !test_kho_whole_damage();
+}
 
 static u32 __init test_kho_csum(struct folio *folio)
 {
@@ -886,6 +992,9 @@ static int __init test_kho_layer_done(struct test_kho_in *in,
 
 	if (damaged && !ret)
 		return test_kho_fail(in, "%s not refused", kind);
+	if (damaged && ret != -EINVAL)
+		return test_kho_fail(in, "%s refused with %d, not -EINVAL", kind,
+				     ret);
 	if (damaged) {
 		snprintf(res->rejected, sizeof(res->rejected), "%s:%d", kind,
 			 ret);
@@ -897,14 +1006,18 @@ static int __init test_kho_layer_done(struct test_kho_in *in,
 }
 
 /*
- * Restore and check each layer.  The one kernel A damaged on purpose (if
- * any) must be refused by its layer; that is noted, not a failure.
+ * Restore and check each layer.  The one kernel A damaged on purpose,
+ * @damage (test_kho.corrupt, for the newest generation only), must be
+ * refused by its layer alone, and kernel A must have recorded the same
+ * damage; every other layer must hold what was preserved, all of it.
  */
 static int __init test_kho_check_layers(struct test_kho_in *in,
-					const void *fdt,
+					const void *fdt, const char *damage,
 					struct test_kho_layers_in *res)
 {
 	struct test_kho_layers *l = &in->l;
+	unsigned long want_array, want_blocks;
+	unsigned int want_vm;
 	const void *prop;
 	int len, err;
 
@@ -913,23 +1026,39 @@ static int __init test_kho_check_layers(struct test_kho_in *in,
 		return test_kho_fail(in, "bad-fdt layers");
 	memcpy(l, prop, sizeof(*l));
 	l->damage[sizeof(l->damage) - 1] = '\0';
+	if (strcmp(l->damage, damage))
+		return test_kho_fail(in, "damage recorded=%s expected=%s",
+				     *l->damage ? l->damage : "-",
+				     *damage ? damage : "-");
 
 	err = test_kho_check_vmalloc(in, 0);
 	res->vmalloc += !err;
-	err = test_kho_layer_done(in, res, l->damage, "vmalloc-chunk", err);
+	err = test_kho_layer_done(in, res, damage, "vmalloc-chunk", err);
 	if (err)
 		return err;
 	err = test_kho_check_vmalloc(in, 1);
 	res->vmalloc += !err;
-	err = test_kho_layer_done(in, res, l->damage, "vmalloc-small", err);
+	err = test_kho_layer_done(in, res, damage, "vmalloc-small", err);
 	if (err)
 		return err;
 	err = test_kho_check_array(in, &res->array);
-	err = test_kho_layer_done(in, res, l->damage, "array-magic", err);
+	err = test_kho_layer_done(in, res, damage, "array-magic", err);
 	if (err)
 		return err;
 	err = test_kho_check_blocks(in, &res->blocks);
-	return test_kho_layer_done(in, res, l->damage, "block-cycle", err);
+	err = test_kho_layer_done(in, res, damage, "block-cycle", err);
+	if (err)
+		return err;
+
+	want_vm = strcmp(damage, "vmalloc-chunk") ? 2 : 1;
+	want_array = strcmp(damage, "array-magic") ? test_kho_ka_count(in->nr) : 0;
+	want_blocks = strcmp(damage, "block-cycle") ? TEST_KHO_BLOCKS : 0;
+	if (res->vmalloc != want_vm || res->array != want_array ||
+	    res->blocks != want_blocks)
+		return test_kho_fail(in, "layers vmalloc=%u array=%lu blocks=%lu want %u,%lu,%lu",
+				     res->vmalloc, res->array, res->blocks,
+				     want_vm, want_array, want_blocks);
+	return 0;
 }
 
 /* The incoming tracker's tables, counted by test_kho_check_tables(). */
@@ -988,19 +1117,26 @@ static int __init test_kho_check_tables(struct test_kho_in *in)
 	int len, err;
 
 	prop = fdt_getprop(kho_in_fdt(), 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
-	if (!prop || len != sizeof(u64))
+	if (!prop || len != sizeof(u64)) {
+		test_kho_report(false, false, "tracker-tables", "no tracker root");
 		return test_kho_fail(in, "tracker-root");
+	}
 	root = get_unaligned((const u64 *)prop);
 	test_kho_table_seen(root, &t);
 	err = kho_radix_walk(phys_to_virt(root), test_kho_table_seen,
 			     test_kho_table_run, &t);
 	pr_info("tracker tables=%lu bad=%lu\n", t.tables, t.bad);
 	if (err)
-		return test_kho_fail(in, "tracker-walk err=%d", err);
-	if (t.bad)
-		return test_kho_fail(in, "tracker-struct-page pfn=%#lx bad=%lu",
-				     t.bad_pfn, t.bad);
-	return 0;
+		err = test_kho_fail(in, "tracker-walk err=%d", err);
+	else if (t.bad)
+		err = test_kho_fail(in, "tracker-struct-page pfn=%#lx bad=%lu",
+				    t.bad_pfn, t.bad);
+	else if (!t.tables)
+		err = test_kho_fail(in, "tracker tables=%lu", t.tables);
+	test_kho_report(!err, false, "tracker-tables",
+			"%lu tables, their struct pages %s", t.tables,
+			err ? in->reason : "sane");
+	return err;
 }
 
 /* What each generation's layers held, for its "verified" line. */
@@ -1021,15 +1157,18 @@ static void __init test_kho_release_all(struct test_kho_handover *ho)
 /*
  * Check every generation the previous kernel handed over; returns the
  * newest one or 0.  Generations that pass, with no layer refused, are left
- * restored for test_kho_carry(); the rest is freed.
+ * restored for test_kho_carry(); the rest is freed.  Each step is a check
+ * of the KTAP document: "handover" (one accepted, or none, as expected),
+ * "subtree", "tracker-tables", one per generation and "fill".
  */
 static u64 __init test_kho_verify(void)
 {
 	struct test_kho_handover *ho = &test_kho_in;
 	struct test_kho_in *in = &ho->gens[0], *gen;
 	struct test_kho_layers_in *layers = &test_kho_found[0];
-	char orders[TEST_KHO_ORDERS_LEN];
+	char orders[TEST_KHO_ORDERS_LEN], name[32];
 	u64 all_folios = 0, all_bytes = 0;
+	bool want = test_kho_want_handover();
 	unsigned long filled = 0;
 	LIST_HEAD(blocks);
 	phys_addr_t phys;
@@ -1041,11 +1180,21 @@ static u64 __init test_kho_verify(void)
 				   sizeof(struct test_kho_block_rec));
 	if (!is_kho_boot()) {
 		pr_info("RESULT status=NONE reason=no-handover\n");
+		test_kho_report(!want, false, "handover", "%s",
+				want ? "no handover accepted, expected one" :
+				stage < 2 ? "none, as the first kernel expects" :
+				from_kexec_load ? "none, as kexec_load carries none" :
+				"refused, as the damaged handover must be");
 		return 0;
 	}
+	test_kho_report(want, false, "handover", "%s",
+			want ? "accepted" : stage < 2 ?
+			"accepted in the first kernel" :
+			"accepted, expected none or a refusal");
 	err = kho_retrieve_subtree(TEST_KHO_NAME, &phys);
 	if (err == -ENOENT) {
 		pr_info("RESULT status=NONE reason=no-subtree\n");
+		test_kho_report(false, false, "subtree", "no test-kho subtree");
 		return 0;
 	}
 	ho->nr_gens = 1;
@@ -1057,6 +1206,14 @@ static u64 __init test_kho_verify(void)
 		if (err)
 			in = &ho->gens[ho->nr_gens - 1];
 	}
+	/* kernel N receives generations 1 to N - 1, the newest first */
+	if (!err && (ho->gens[0].generation != stage - 1 ||
+		     ho->nr_gens != stage - 1))
+		err = test_kho_fail(in, "generations=%u newest=%llu expected %u",
+				    ho->nr_gens, ho->gens[0].generation,
+				    stage - 1);
+	test_kho_report(!err, false, "subtree", "%s",
+			err ? in->reason : "generations as expected");
 	if (!err)
 		err = test_kho_check_tables(in);
 	for (i = 0; !err && i < ho->nr_gens; i++) {
@@ -1064,8 +1221,22 @@ static u64 __init test_kho_verify(void)
 		err = test_kho_restore(in);
 		if (!err)
 			err = test_kho_check_layers(in, ho->fdt,
+						    i ? "" : test_kho_layer_damage(),
 						    &test_kho_found[i]);
 		in->verified = !err && !*test_kho_found[i].rejected;
+		snprintf(name, sizeof(name), "generation-%llu", in->generation);
+		if (err)
+			test_kho_report(false, false, name, "%s", in->reason);
+		else
+			test_kho_report(true, false, name,
+					"%llu folios, %llu MiB, vmalloc=%u array=%lu blocks=%lu%s%s",
+					in->restored, in->bytes >> 20,
+					test_kho_found[i].vmalloc,
+					test_kho_found[i].array,
+					test_kho_found[i].blocks,
+					*test_kho_found[i].rejected ?
+					", refused as damaged: " : "",
+					test_kho_found[i].rejected);
 	}
 	test_kho_node_report("restored");
 	if (!err && fill) {
@@ -1075,6 +1246,14 @@ static u64 __init test_kho_verify(void)
 			err = test_kho_recheck(in);
 		}
 		test_kho_unfill(&blocks);
+		if (!err && !filled)
+			err = test_kho_fail(in, "filled nothing");
+		test_kho_report(!err, false, "fill",
+				"%lu MiB of free memory filled, then every folio checked: %s",
+				filled >> (20 - PAGE_SHIFT),
+				err ? in->reason : "intact");
+	} else if (!err) {
+		test_kho_report(true, true, "fill", "test_kho.fill=0");
 	}
 	if (err) {
 		for (i = 0; i < ho->nr_gens; i++)
@@ -1168,7 +1347,7 @@ err_folios:
 static int __init test_kho_carry_all(void)
 {
 	struct test_kho_handover *ho = &test_kho_in;
-	unsigned int i;
+	unsigned int i, verified = 0;
 	int err = 0, ret;
 
 	for (i = 0; i < ho->nr_gens; i++) {
@@ -1176,6 +1355,7 @@ static int __init test_kho_carry_all(void)
 
 		if (!in->verified)
 			continue;
+		verified++;
 		ret = test_kho_carry(in);
 		if (ret) {
 			pr_err("cannot carry generation=%llu: %d\n",
@@ -1183,6 +1363,10 @@ static int __init test_kho_carry_all(void)
 			err = err ?: ret;
 		}
 	}
+	if (verified)
+		test_kho_report(!err, false, "carry",
+				"%u generations preserved again where they lie; err %d",
+				verified, err);
 	test_kho_release_all(ho);
 	return err;
 }
@@ -1633,6 +1817,7 @@ static int __init test_kho_corrupt(void)
 		pr_err("cannot corrupt %s: %d\n", corrupt, err);
 	else
 		pr_info("corrupted %s on purpose\n", corrupt);
+	test_kho_report(!err, false, "corrupt", "%s: %d", corrupt, err);
 	return err;
 }
 
@@ -1643,14 +1828,25 @@ static int __init test_kho_init(void)
 
 	if (!kho_is_enabled()) {
 		pr_info("RESULT status=NONE reason=kho-disabled\n");
+		test_kho_report(true, true, "kho", "kexec handover is off");
+		test_kho_ktap();
 		return 0;
 	}
 	gen = test_kho_verify();
 	err = test_kho_carry_all();
-	if (!err)
+	if (!err) {
 		err = test_kho_preserve(gen + 1);
+		/* the first generation, or the one after those received */
+		if (!err && test_kho_want_handover() && gen + 1 != stage)
+			err = -EINVAL;
+		test_kho_report(!err, false, "preserve",
+				"generation %llu: %lu folios, %llu MiB; %u older carried; err %d",
+				gen + 1, test_kho_out.nr, test_kho_out.bytes >> 20,
+				test_kho_nr_carried(), err);
+	}
 	if (!err && corrupt)
 		err = test_kho_corrupt();
+	test_kho_ktap();
 	return err;
 }
 late_initcall(test_kho_init);

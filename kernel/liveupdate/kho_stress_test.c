@@ -29,7 +29,11 @@
  * unpreserved, or a restored folio once restored; the "kho-stress-t*"
  * subtrees of the incoming root FDT must be exactly the recorded ones,
  * each with its recorded generation.  The outcome is one console line,
- * "kho_stress: B: RESULT status=PASS|FAIL ...", also in debugfs status.
+ * "kho_stress: B: RESULT status=PASS|FAIL ...", also in debugfs status,
+ * and kernel B's verdict as a KTAP document ("kho_stress: " prefix): A's
+ * threads all ran up to the freeze and did every kind of operation
+ * without an error (from A's counts in the record), B got exactly the
+ * recorded folios, held folios and subtrees, and found nothing wrong.
  *
  * The subtree (integers native-endian u64, as in the KHO ABI):
  *
@@ -739,6 +743,58 @@ static bool __init kho_stress_accounts(const struct kho_stress_hdr *hdr,
 	       c[KS_SUBTREE_ADDED] - c[KS_SUBTREE_REMOVED] == v->subtrees_a;
 }
 
+/* One KTAP result, its diagnostic first. */
+static void __init kho_stress_point(bool ok, unsigned int n, const char *name,
+				    const char *diag)
+{
+	pr_info("# %s: %s\n", name, diag);
+	pr_info("%s %u %s\n", ok ? "ok" : "not ok", n, name);
+}
+
+/* Kernel B's verdict on the record and on what came over, in KTAP. */
+static void __init kho_stress_ktap(const struct kho_stress_hdr *hdr,
+				   const struct kho_stress_verdict *v,
+				   bool accounts)
+{
+	const u64 *c = hdr->counts;
+	char diag[160];
+	bool ok;
+
+	pr_info("KTAP version 1\n");
+	pr_info("1..4\n");
+	snprintf(diag, sizeof(diag),
+		 "%u of %u threads still running when the freeze stopped them",
+		 hdr->running, hdr->threads);
+	kho_stress_point(hdr->threads && hdr->running == hdr->threads, 1,
+			 "a-freeze", diag);
+	ok = c[KS_ITERATIONS] && c[KS_FOLIO_PRESERVED] &&
+	     c[KS_FOLIO_UNPRESERVED] && c[KS_FOLIO_REPRESERVED] &&
+	     c[KS_SUBTREE_ADDED] && c[KS_SUBTREE_REMOVED] && !c[KS_ERRORS];
+	snprintf(diag, sizeof(diag),
+		 "iterations=%llu folios %llu preserved, %llu unpreserved, %llu re-preserved; subtrees %llu added, %llu removed; errors=%llu",
+		 c[KS_ITERATIONS], c[KS_FOLIO_PRESERVED],
+		 c[KS_FOLIO_UNPRESERVED], c[KS_FOLIO_REPRESERVED],
+		 c[KS_SUBTREE_ADDED], c[KS_SUBTREE_REMOVED], c[KS_ERRORS]);
+	kho_stress_point(ok, 2, "a-counts", diag);
+	ok = accounts && v->folios && v->held && v->subtrees &&
+	     v->folios == v->live_a && v->held == v->held_a &&
+	     v->subtrees == v->subtrees_a &&
+	     v->live_a + v->held_a + v->subtrees_a == hdr->nr_recs;
+	snprintf(diag, sizeof(diag),
+		 "%lu/%lu folios back (%lu pages), %lu/%lu held folios not preserved, %lu/%lu subtrees, of %llu records; A's accounts %s",
+		 v->folios, v->live_a, v->pages, v->held, v->held_a,
+		 v->subtrees, v->subtrees_a, hdr->nr_recs,
+		 accounts ? "add up" : "do not add up");
+	kho_stress_point(ok, 3, "b-records", diag);
+	ok = !v->missing && !v->bad_order && !v->bad_content && !v->overlap &&
+	     !v->bad_subtree && !v->extra_subtrees && !v->bad_record;
+	snprintf(diag, sizeof(diag),
+		 "missing=%lu bad-order=%lu bad-content=%lu overlap=%lu bad-subtree=%lu extra-subtrees=%lu bad-record=%lu",
+		 v->missing, v->bad_order, v->bad_content, v->overlap,
+		 v->bad_subtree, v->extra_subtrees, v->bad_record);
+	kho_stress_point(ok, 4, "b-checks", diag);
+}
+
 static int __init kho_stress_incoming(void)
 {
 	struct kho_stress_verdict v = {};
@@ -786,6 +842,7 @@ static int __init kho_stress_incoming(void)
 		 v.bad_record, accounts ? "ok" : "bad", hdr->running,
 		 hdr->threads, hdr->counts[KS_ITERATIONS]);
 	pr_info("B: %s\n", kho_stress_result);
+	kho_stress_ktap(hdr, &v, accounts);
 	folio_put(folio);
 	kho_restore_free(fdt);
 	return 0;
@@ -797,6 +854,9 @@ bad_fdt:
 bad:
 	strscpy(kho_stress_result, "RESULT status=FAIL bad-record=1");
 	pr_err("B: %s\n", kho_stress_result);
+	pr_info("KTAP version 1\n");
+	pr_info("1..1\n");
+	kho_stress_point(false, 1, "record", "the kho-stress subtree or record is bad");
 	return 0;
 }
 

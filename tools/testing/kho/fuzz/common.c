@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -8,8 +9,8 @@
 #include "../shim/kho_sim.h"
 #include "common.h"
 
-_Static_assert(FUZZ_PAGE_SIZE == PAGE_SIZE, "page size");
-_Static_assert(FUZZ_BASE == KHO_ARENA_BASE, "arena base");
+static_assert(FUZZ_PAGE_SIZE == PAGE_SIZE, "page size");
+static_assert(FUZZ_BASE == KHO_ARENA_BASE, "arena base");
 
 void fuzz_load(const uint8_t *pages, size_t len)
 {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/build_bug.h>
 #include <linux/mm.h>
 #include "../shim/kho_shim.h"
 #include "../shim/kho_sim.h"

@@ -7,7 +7,7 @@
 #ifndef _KHO_SHIM_LINUX_EXPORT_H
 #define _KHO_SHIM_LINUX_EXPORT_H
 
-#include <assert.h>
+#include <linux/build_bug.h>
 
 /* @sym is declared: a pointer to its type has a size */
 #define EXPORT_SYMBOL(sym)	static_assert(sizeof(typeof(sym) *), #sym)

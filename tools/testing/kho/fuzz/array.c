@@ -85,7 +85,3 @@ int kho_fuzz_array(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(kho_arena.used == used - pages);
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_array)
-#endif

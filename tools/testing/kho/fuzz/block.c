@@ -80,7 +80,3 @@ int kho_fuzz_block(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(kho_arena.used == used - nr);
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_block)
-#endif

@@ -3,13 +3,14 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/build_bug.h>
 #include <linux/mm.h>
 #include "../shim/kho_shim.h"
 #include "../shim/kho_sim.h"
 #include "common.h"
 
-_Static_assert(FUZZ_PAGE_SIZE == PAGE_SIZE, "page size");
-_Static_assert(FUZZ_BASE == KHO_ARENA_BASE, "arena base");
+static_assert(FUZZ_PAGE_SIZE == PAGE_SIZE, "page size");
+static_assert(FUZZ_BASE == KHO_ARENA_BASE, "arena base");
 
 void fuzz_load(const uint8_t *pages, size_t len)
 {

@@ -17,10 +17,12 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <linux/bits.h>
+#include <linux/compiler.h>
 
 #define FUZZ_PAGES	32
 #define FUZZ_PAGE_SIZE	4096
-#define FUZZ_BASE	(1ULL << 30)		/* KHO_ARENA_BASE */
+#define FUZZ_BASE	BIT_ULL(30)		/* KHO_ARENA_BASE */
 #define FUZZ_PHYS(i)	(FUZZ_BASE + (uint64_t)(i) * FUZZ_PAGE_SIZE)
 #define FUZZ_MAX_LEN(hdr) ((hdr) + FUZZ_PAGES * FUZZ_PAGE_SIZE)
 
@@ -63,7 +65,7 @@ struct fuzz_vmalloc_hdr {
  * bytes of FDT blob, then the scratch array (at most FUZZ_HO_ARRAY_MAX
  * bytes), each copied to its address where that is RAM.
  */
-#define FUZZ_MIB		(1ULL << 20)
+#define FUZZ_MIB		BIT_ULL(20)
 #define FUZZ_HO_ARENA		(256 * FUZZ_MIB)
 #define FUZZ_HO_HOLE		(112 * FUZZ_MIB)
 #define FUZZ_HO_HOLE_END	(128 * FUZZ_MIB)
@@ -149,7 +151,7 @@ void fuzz_mark(const uint8_t *marks);
  */
 void fuzz_protect(void);
 /* Abort with a message: a property of the decoder does not hold. */
-void fuzz_fail(const char *what) __attribute__((noreturn));
+__noreturn void fuzz_fail(const char *what);
 /* Abort unless exactly one error was logged, a FUZZ_REJECT line. */
 void fuzz_refused(void);
 #define FUZZ_ASSERT(cond) do { if (!(cond)) fuzz_fail(#cond); } while (0)

@@ -74,7 +74,3 @@ int kho_fuzz_fdt(const uint8_t *data, size_t size)
 	free(fdt);
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_fdt)
-#endif

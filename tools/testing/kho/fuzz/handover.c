@@ -330,7 +330,3 @@ out:
 	unplace();
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_handover)
-#endif

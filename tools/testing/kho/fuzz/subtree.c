@@ -399,7 +399,3 @@ int kho_fuzz_subtree(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(kho_arena.traps == 0);
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_subtree)
-#endif

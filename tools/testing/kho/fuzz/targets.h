@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Native harness: the fuzz targets, one per decoder of handover data.
- * Each is a libFuzzer entry point in its own binary (make fuzz), and all
- * of them are linked into kho-test to replay regression inputs.
+ * Each is the libFuzzer entry point of its own binary (make fuzz; see
+ * main.c), and all of them are linked into kho-test to replay regression
+ * inputs.
  */
 #ifndef _KHO_FUZZ_TARGETS_H
 #define _KHO_FUZZ_TARGETS_H
@@ -24,13 +25,5 @@ int kho_fuzz_handover(const uint8_t *data, size_t size);
 int kho_fuzz_subtree(const uint8_t *data, size_t size);
 
 extern const struct kho_fuzz_target kho_fuzz_targets[];
-
-/* libFuzzer's entry point, for the binary of target @fn. */
-#define KHO_FUZZ_MAIN(fn)						\
-	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);	\
-	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)	\
-	{								\
-		return fn(data, size);					\
-	}
 
 #endif

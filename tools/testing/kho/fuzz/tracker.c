@@ -133,7 +133,3 @@ int kho_fuzz_tracker(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(!kho_log_warnings());
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_tracker)
-#endif

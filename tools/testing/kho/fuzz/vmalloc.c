@@ -68,7 +68,3 @@ int kho_fuzz_vmalloc(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(kho_arena.used == used - w.chunks);
 	return 0;
 }
-
-#ifdef KHO_LIBFUZZER
-KHO_FUZZ_MAIN(kho_fuzz_vmalloc)
-#endif

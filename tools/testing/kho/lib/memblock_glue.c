@@ -18,7 +18,6 @@ struct seq_file;
 #include <linux/slab.h>
 
 bool movable_node_enabled;
-extern enum slab_state slab_state;
 
 void kho_mb_reset(void)
 {

@@ -2,7 +2,8 @@
 /*
  * Native harness: services of the shims (log, warnings, the simulated
  * physical memory) that tests, fuzz targets and benchmarks use directly.
- * Only plain C types here, so that any translation unit may include it.
+ * Only plain C types here, and tools/include's compiler attributes and
+ * BIT_ULL(), so that any translation unit may include it.
  */
 #ifndef _KHO_SHIM_H
 #define _KHO_SHIM_H
@@ -10,14 +11,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/bits.h>
+#include <linux/compiler.h>
 
 /* ---- log and warnings ---------------------------------------------- */
 
-__attribute__((format(printf, 2, 3)))
+__printf(2, 3)
 void kho_shim_printk(int level, const char *fmt, ...);
-__attribute__((format(printf, 3, 4)))
+__printf(3, 4)
 void kho_shim_warn(const char *file, int line, const char *fmt, ...);
-__attribute__((noreturn))
+__noreturn
 void kho_shim_bug(const char *file, int line, const char *what);
 
 /* Forget the log and the warning count. */
@@ -35,7 +38,7 @@ void kho_log_quiet(bool quiet);
 /* ---- the simulated physical memory: see shim/linux/mm.h --------------- */
 
 /* Physical address of the first arena page; 0 is never RAM. */
-#define KHO_ARENA_BASE		(1ULL << 30)
+#define KHO_ARENA_BASE		BIT_ULL(30)
 
 struct page;
 
@@ -70,6 +73,7 @@ static inline bool kho_arena_has(uint64_t phys, uint64_t len)
 	return phys >= kho_arena.base && len <= kho_arena.size &&
 	       phys - kho_arena.base <= kho_arena.size - len;
 }
+
 /* Free every page and clear the memmap; the contents stay. */
 void kho_arena_reset(void);
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bits.h>
 #include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/kho/abi/kexec_handover.h>
@@ -29,7 +30,7 @@
 #include "harness.h"
 
 #define A(off)		(KHO_ARENA_BASE + (off))
-#define MiB		(1ULL << 20)
+#define MiB		BIT_ULL(20)
 #define PB		(PAGE_SIZE << pageblock_order)
 
 struct region {

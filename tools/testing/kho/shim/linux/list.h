@@ -11,6 +11,7 @@ static inline int list_is_first(const struct list_head *list,
 {
 	return list->prev == head;
 }
+
 #define list_is_first list_is_first
 #endif
 

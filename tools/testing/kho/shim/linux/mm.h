@@ -50,11 +50,10 @@ struct folio {
 	struct page page;
 };
 
-_Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
+static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
 
-__attribute__((noreturn)) void kho_shim_bad_pfn(unsigned long pfn);
-__attribute__((noreturn)) void kho_shim_bad_page(const struct page *page,
-						 const char *what);
+__noreturn void kho_shim_bad_pfn(unsigned long pfn);
+__noreturn void kho_shim_bad_page(const struct page *page, const char *what);
 
 static inline bool pfn_valid(unsigned long pfn)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Native harness: the code under test runs on one thread, so a mutex only
- * checks that it is used in pairs.
+ * checks that it is used in pairs, and stops the program as BUG() does if
+ * it is not.
  */
 #ifndef _KHO_SHIM_LINUX_MUTEX_H
 #define _KHO_SHIM_LINUX_MUTEX_H
@@ -12,8 +13,7 @@ struct mutex {
 	int locked;
 };
 
-#define __MUTEX_INITIALIZER(name)	{ .locked = 0 }
-#define DEFINE_MUTEX(name)	struct mutex name = __MUTEX_INITIALIZER(name)
+#define DEFINE_MUTEX(name)	struct mutex name = { .locked = 0 }
 
 static inline void mutex_init(struct mutex *m)
 {
@@ -22,13 +22,15 @@ static inline void mutex_init(struct mutex *m)
 
 static inline void mutex_lock(struct mutex *m)
 {
-	BUG_ON(m->locked);
+	if (unlikely(m->locked))
+		kho_shim_bug(__FILE__, __LINE__, "locking a locked mutex");
 	m->locked = 1;
 }
 
 static inline void mutex_unlock(struct mutex *m)
 {
-	BUG_ON(!m->locked);
+	if (unlikely(!m->locked))
+		kho_shim_bug(__FILE__, __LINE__, "unlocking an unlocked mutex");
 	m->locked = 0;
 }
 

@@ -23,7 +23,6 @@
 #define KERN_INFO	"6"
 #define KERN_DEBUG	"7"
 
-#define printk(fmt, ...)	kho_shim_printk(6, fmt, ##__VA_ARGS__)
 #define pr_emerg(fmt, ...)	kho_shim_printk(0, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_alert(fmt, ...)	kho_shim_printk(1, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_crit(fmt, ...)	kho_shim_printk(2, pr_fmt(fmt), ##__VA_ARGS__)
@@ -31,7 +30,6 @@
 #define pr_warn(fmt, ...)	kho_shim_printk(4, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_notice(fmt, ...)	kho_shim_printk(5, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...)	kho_shim_printk(6, pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_cont(fmt, ...)	kho_shim_printk(6, fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	kho_shim_printk(7, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_err_once		pr_err
 #define pr_warn_once		pr_warn

@@ -42,18 +42,12 @@ typedef __u64 __be64;
 typedef u64 phys_addr_t;
 typedef u64 dma_addr_t;
 typedef u64 resource_size_t;
-typedef unsigned int gfp_t;
+typedef unsigned int __bitwise gfp_t;
 
-typedef struct {
-	int counter;
-} atomic_t;
-
-typedef struct {
-	long counter;
-} atomic_long_t;
+#include <linux/compiler.h>	/* __aligned(), after the __u64 typedefs */
 
 #ifndef __aligned_u64
-#define __aligned_u64 __u64 __attribute__((aligned(8)))
+#define __aligned_u64 __u64 __aligned(8)
 #endif
 
 struct list_head {

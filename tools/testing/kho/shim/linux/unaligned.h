@@ -5,15 +5,17 @@
 
 #include <linux/types.h>
 
-#define get_unaligned(ptr) ({					\
-	const struct { __typeof__(*(ptr)) x; }				\
-		__attribute__((packed)) *__p = (const void *)(ptr);	\
+#define get_unaligned(ptr) ({						\
+	__auto_type __uptr = (ptr);					\
+	const struct { __typeof__(*__uptr) x; } __packed * __p =	\
+		(const void *)__uptr;					\
 	__p->x;								\
 })
 
 #define put_unaligned(val, ptr) do {					\
-	struct { __typeof__(*(ptr)) x; }				\
-		__attribute__((packed)) *__p = (void *)(ptr);		\
+	__auto_type __uptr = (ptr);					\
+	struct { __typeof__(*__uptr) x; } __packed * __p =		\
+		(void *)__uptr;						\
 	__p->x = (val);							\
 } while (0)
 

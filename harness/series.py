@@ -436,13 +436,15 @@ def check_series(author, patches, fragments):
     logs = os.path.join(OUT, "logs-series")
     os.makedirs(logs, exist_ok=True)
     checkpatch = os.path.join(TREE, "scripts", "checkpatch.pl")
-    for i, mail in enumerate(mails, 1):
+    am_failed = False
+    for mail in mails:
         path = os.path.join(SERIES_OUT, mail)
         r = subprocess.run(["git", "-C", SERIES_AM, "am", "-q", path],
                            env=env, capture_output=True, text=True)
         if r.returncode:
             print("FAIL %s: git am: %s" % (mail, r.stdout + r.stderr))
             failures.append(mail)
+            am_failed = True
             break
         cp = subprocess.run([checkpatch, "--strict", "-q", path],
                             cwd=SERIES_AM, capture_output=True, text=True)
@@ -463,7 +465,7 @@ def check_series(author, patches, fragments):
             print("     " + w.replace("\n", "\n     "))
         if what:
             failures.append(mail)
-    if len(failures) == 0:
+    if not am_failed:
         for label, extra in (("CONFIG_KEXEC_HANDOVER=n",
                               ["# CONFIG_KEXEC_HANDOVER is not set"]),
                              ("CONFIG_LIVEUPDATE=n",

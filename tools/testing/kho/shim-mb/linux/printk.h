@@ -8,7 +8,7 @@
 #ifndef _KHO_SHIM_MB_LINUX_PRINTK_H
 #define _KHO_SHIM_MB_LINUX_PRINTK_H
 
-#include <asm/bug.h>
+#include <linux/bug.h>
 #include "../../shim/kho_shim.h"
 
 #define pr_info(fmt, ...)	kho_shim_printk(6, fmt, ##__VA_ARGS__)

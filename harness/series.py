@@ -30,6 +30,7 @@ TREE = os.path.join(OUT, "linux")
 PATCHES = os.path.join(TOP, "patches")
 SERIES = os.path.join(PATCHES, "series")
 COVER = os.path.join(PATCHES, "cover-letter")
+EXCEPTIONS = os.path.join(PATCHES, "checkpatch-exceptions")
 SERIES_OUT = os.path.join(OUT, "series")
 SERIES_GIT = os.path.join(OUT, "series-git")
 SERIES_AM = os.path.join(OUT, "series-am")
@@ -420,6 +421,33 @@ def config_has(sym):
                                                         ".config")).read()
 
 
+def checkpatch_findings(checkpatch, path):
+    """checkpatch --strict's findings in the mail at path: (those that
+    fail, those patches/checkpatch-exceptions accepts)."""
+    accept = []
+    for line in open(EXCEPTIONS):
+        if line.strip() and not line.startswith("#"):
+            kind, f, why = line.split(None, 2)
+            accept.append((kind, f))
+    r = subprocess.run([checkpatch, "--strict", "-q", "--show-types", path],
+                       cwd=SERIES_AM, capture_output=True, text=True)
+    found, excepted = [], []
+    for block in r.stdout.strip().split("\n\n"):
+        m = re.match(r"(?:ERROR|WARNING|CHECK):(\w+):", block)
+        if not m:
+            if block.strip() and not block.startswith(("total:", "NOTE:")):
+                found.append(block)
+            continue
+        f = re.search(r"FILE: (\S+?):\d+:", block)
+        if (m.group(1), f.group(1) if f else None) in accept:
+            excepted.append(block.splitlines()[0])
+        else:
+            found.append(block)
+    if r.returncode and not found and not excepted:
+        found.append("checkpatch.pl failed: " + r.stderr.strip())
+    return found, excepted
+
+
 def check_series(author, patches, fragments):
     format_series(author, patches)
     mails = sorted(f for f in os.listdir(SERIES_OUT) if f.endswith(".patch")
@@ -446,14 +474,16 @@ def check_series(author, patches, fragments):
             failures.append(mail)
             am_failed = True
             break
-        cp = subprocess.run([checkpatch, "--strict", "-q", path],
-                            cwd=SERIES_AM, capture_output=True, text=True)
+        found, excepted = checkpatch_findings(checkpatch, path)
         log_name = os.path.join(logs, mail[:4] + ".log")
         with open(log_name, "w") as log:
             built = configure(fragments) and kmake("bzImage", log=log)
         what = []
-        if cp.returncode or cp.stdout.strip():
-            what.append("checkpatch:\n" + cp.stdout.strip())
+        if found:
+            what.append("checkpatch:\n" + "\n".join(found))
+        for e in excepted:
+            print("     checkpatch, accepted (patches/checkpatch-exceptions): "
+                  + e)
         if not built:
             what.append("build failed, see " + os.path.relpath(log_name,
                                                                 TOP))

@@ -111,7 +111,7 @@ static inline void *kunit_shim_array_next(const void *first, size_t n,
 					       ARRAY_SIZE(*__array),	\
 					       sizeof(*__next), prev);	\
 		if (__next)						\
-			strscpy(desc, __next->desc_member,		\
+			strscpy(desc, __next[0].desc_member,		\
 				KUNIT_PARAM_DESC_SIZE);			\
 		return __next;						\
 	}

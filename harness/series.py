@@ -512,7 +512,10 @@ def check_series(author, patches, fragments):
                 failures.append(label)
         # leave the build folder configured as the last patch has it
         configure(fragments)
-        r = subprocess.run(["diff", "-rq", "--exclude=.git", SERIES_AM, TREE],
+        # (checkpatch leaves its camelcase cache in a git tree)
+        r = subprocess.run(["diff", "-rq", "--exclude=.git",
+                            "--exclude=.checkpatch-camelcase.*", SERIES_AM,
+                            TREE],
                            capture_output=True, text=True)
         differ = []
         for line in r.stdout.splitlines():

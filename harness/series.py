@@ -369,7 +369,8 @@ def format_series(author, patches):
                                input=diff, text=True)
             if r.returncode:
                 die("%s does not apply" % p.name)
-        git(w, "add", "-A", "-f", *p.files) if p.files else None
+        if p.files:
+            git(w, "add", "-f", *p.files)
         msg = "%s\n\n%s\n\nSigned-off-by: %s\n" % (subject, body, author)
         git(w, "commit", "-q", "-F", "-", input=msg, env=env)
     shutil.rmtree(SERIES_OUT, ignore_errors=True)

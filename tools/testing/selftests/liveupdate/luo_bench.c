@@ -165,24 +165,19 @@ static long pfn_runs(const uint64_t *map, const struct bench *b)
 	size_t n = b->pages * b->stride, i, got = 0;
 	uint64_t *ent, *pfns;
 	long runs = 0;
-	int pm;
 
 	ent = malloc(n * 8);
 	pfns = malloc(b->pages * 8);
-	pm = open("/proc/self/pagemap", O_RDONLY);
-	if (!ent || !pfns || pm < 0) {
-		runs = pm < 0 ? -errno : -ENOMEM;
+	if (!ent || !pfns) {
+		runs = -ENOMEM;
 		goto out;
 	}
-	if (pread(pm, ent, n * 8, (uintptr_t)map / LUO_PAGE * 8) !=
-	    (ssize_t)(n * 8)) {
-		runs = -EIO;
+	runs = luo_pfns(map, n, ent);
+	if (runs)
 		goto out;
-	}
 	for (i = 0; i < n; i += b->stride) {
-		/* bit 63: present; bits 0-54: the page frame number */
-		if (ent[i] >> 63)
-			pfns[got++] = ent[i] & ((1ULL << 55) - 1);
+		if (ent[i])
+			pfns[got++] = ent[i];
 	}
 	if (got != b->pages || !pfns[0]) {
 		runs = -ENODATA;	/* not mapped, or no PFNs shown */
@@ -192,8 +187,6 @@ static long pfn_runs(const uint64_t *map, const struct bench *b)
 	for (i = 0; i < got; i++)
 		runs += !i || pfns[i] != pfns[i - 1] + 1;
 out:
-	if (pm >= 0)
-		close(pm);
 	free(ent);
 	free(pfns);
 	return runs;

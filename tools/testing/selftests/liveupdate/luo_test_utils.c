@@ -247,6 +247,28 @@ long luo_meminfo_kib(const char *key)
 	return val;
 }
 
+/*
+ * The page frame numbers of the @n pages mapped from @map on, from
+ * /proc/self/pagemap (root sees them): 0 for a page that is not present.
+ */
+int luo_pfns(const void *map, size_t n, uint64_t *pfns)
+{
+	ssize_t len = n * sizeof(*pfns);
+	int pm, err = 0;
+	size_t i;
+
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	if (pm < 0)
+		return -errno;
+	if (pread(pm, pfns, len, (uintptr_t)map / LUO_PAGE * 8) != len)
+		err = -EIO;
+	close(pm);
+	/* bit 63: present; bits 0-54: the page frame number */
+	for (i = 0; !err && i < n; i++)
+		pfns[i] = pfns[i] >> 63 ? pfns[i] & ((1ULL << 55) - 1) : 0;
+	return err;
+}
+
 long long luo_blocks(int fd)
 {
 	struct stat st;

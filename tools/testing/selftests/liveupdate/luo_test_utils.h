@@ -52,6 +52,8 @@ uint64_t luo_sum_fd(int fd, int *err);
 
 /* A /proc/meminfo figure in KiB ("MemFree", "ShmemHugePages"), or -1. */
 long luo_meminfo_kib(const char *key);
+/* page frame numbers of @n mapped pages (0: not present); 0 or -errno */
+int luo_pfns(const void *map, size_t n, uint64_t *pfns);
 /* st_blocks of @fd (512-byte units), or -1. */
 long long luo_blocks(int fd);
 /* Describe the data extents (SEEK_DATA/SEEK_HOLE) as "off+len,..." */
